@@ -19,6 +19,15 @@ from .solve import SolveOptions, solve
 __version__ = "0.1.0"
 
 __all__ = [
-    "AtooptError", "InputError", "Instance", "Problem", "Report", "Solution", "SolveOptions",
-    "build_model", "load", "solve", "__version__",
+    "AtooptError",
+    "InputError",
+    "Instance",
+    "Problem",
+    "Report",
+    "Solution",
+    "SolveOptions",
+    "__version__",
+    "build_model",
+    "load",
+    "solve",
 ]

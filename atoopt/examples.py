@@ -21,48 +21,171 @@ from .instance import Instance
 
 _PC_COMPONENTS = [
     # component, unit_cost, description
-    ("cpu_i3", 110, "Entry CPU, 4 cores"), ("cpu_i5", 190, "Mainstream CPU, 6 cores"),
-    ("cpu_i7", 320, "Performance CPU, 12 cores"), ("cpu_i9", 540, "Top CPU, 24 cores"),
-    ("board_b760", 120, "Mainstream motherboard"), ("board_z790", 260, "Enthusiast motherboard"),
-    ("ram_8gb", 25, "8 GB memory module"), ("ram_16gb", 45, "16 GB memory module"),
+    ("cpu_i3", 110, "Entry CPU, 4 cores"),
+    ("cpu_i5", 190, "Mainstream CPU, 6 cores"),
+    ("cpu_i7", 320, "Performance CPU, 12 cores"),
+    ("cpu_i9", 540, "Top CPU, 24 cores"),
+    ("board_b760", 120, "Mainstream motherboard"),
+    ("board_z790", 260, "Enthusiast motherboard"),
+    ("ram_8gb", 25, "8 GB memory module"),
+    ("ram_16gb", 45, "16 GB memory module"),
     ("ram_32gb", 85, "32 GB memory module"),
-    ("ssd_512gb", 35, "512 GB NVMe drive"), ("ssd_1tb", 60, "1 TB NVMe drive"), ("ssd_2tb", 110, "2 TB NVMe drive"),
-    ("gpu_4060", 300, "Mid-range graphics card"), ("gpu_4080", 1000, "High-end graphics card"),
-    ("case_mini", 60, "Small-form-factor case"), ("case_tower", 90, "Mid-tower case"),
-    ("psu_550w", 55, "550 W power supply"), ("psu_850w", 120, "850 W power supply"),
+    ("ssd_512gb", 35, "512 GB NVMe drive"),
+    ("ssd_1tb", 60, "1 TB NVMe drive"),
+    ("ssd_2tb", 110, "2 TB NVMe drive"),
+    ("gpu_4060", 300, "Mid-range graphics card"),
+    ("gpu_4080", 1000, "High-end graphics card"),
+    ("case_mini", 60, "Small-form-factor case"),
+    ("case_tower", 90, "Mid-tower case"),
+    ("psu_550w", 55, "550 W power supply"),
+    ("psu_850w", 120, "850 W power supply"),
     ("os_license", 90, "Operating system licence"),
 ]
 
 _PC_CONFIGURATIONS = [
     # configuration, price, mean daily demand, BOM {component: quantity}
-    ("office_basic", 620, 14, {"cpu_i3": 1, "board_b760": 1, "ram_8gb": 1, "ssd_512gb": 1,
-                               "case_mini": 1, "psu_550w": 1, "os_license": 1}),
-    ("office_plus", 780, 10, {"cpu_i5": 1, "board_b760": 1, "ram_8gb": 2, "ssd_512gb": 1,
-                              "case_mini": 1, "psu_550w": 1, "os_license": 1}),
-    ("student", 690, 9, {"cpu_i3": 1, "board_b760": 1, "ram_16gb": 1, "ssd_1tb": 1,
-                         "case_mini": 1, "psu_550w": 1}),
-    ("home_media", 820, 6, {"cpu_i5": 1, "board_b760": 1, "ram_16gb": 1, "ssd_2tb": 1,
-                            "case_mini": 1, "psu_550w": 1, "os_license": 1}),
-    ("developer", 1250, 7, {"cpu_i7": 1, "board_b760": 1, "ram_32gb": 1, "ssd_1tb": 1,
-                            "case_tower": 1, "psu_550w": 1, "os_license": 1}),
-    ("creator", 1750, 5, {"cpu_i7": 1, "board_z790": 1, "ram_32gb": 2, "ssd_2tb": 1, "gpu_4060": 1,
-                          "case_tower": 1, "psu_850w": 1, "os_license": 1}),
-    ("creator_pro", 3300, 2, {"cpu_i9": 1, "board_z790": 1, "ram_32gb": 4, "ssd_2tb": 2, "gpu_4080": 1,
-                              "case_tower": 1, "psu_850w": 1, "os_license": 1}),
-    ("gamer_entry", 1150, 8, {"cpu_i5": 1, "board_b760": 1, "ram_16gb": 1, "ssd_1tb": 1, "gpu_4060": 1,
-                              "case_tower": 1, "psu_550w": 1, "os_license": 1}),
-    ("gamer_mid", 1500, 6, {"cpu_i7": 1, "board_b760": 1, "ram_16gb": 2, "ssd_1tb": 1, "gpu_4060": 1,
-                            "case_tower": 1, "psu_850w": 1, "os_license": 1}),
-    ("gamer_high", 2650, 3, {"cpu_i9": 1, "board_z790": 1, "ram_16gb": 2, "ssd_2tb": 1, "gpu_4080": 1,
-                             "case_tower": 1, "psu_850w": 1, "os_license": 1}),
-    ("compact_gamer", 1350, 4, {"cpu_i5": 1, "board_b760": 1, "ram_16gb": 2, "ssd_1tb": 1, "gpu_4060": 1,
-                                "case_mini": 1, "psu_550w": 1, "os_license": 1}),
-    ("streamer", 1900, 3, {"cpu_i7": 1, "board_z790": 1, "ram_32gb": 1, "ssd_2tb": 1, "gpu_4060": 1,
-                           "case_tower": 1, "psu_850w": 1, "os_license": 1}),
-    ("workstation", 2400, 3, {"cpu_i9": 1, "board_z790": 1, "ram_32gb": 2, "ssd_2tb": 1,
-                              "case_tower": 1, "psu_850w": 1, "os_license": 1}),
-    ("server_lite", 1600, 2, {"cpu_i7": 1, "board_z790": 1, "ram_32gb": 2, "ssd_1tb": 2,
-                              "case_tower": 1, "psu_550w": 1}),
+    (
+        "office_basic",
+        620,
+        14,
+        {"cpu_i3": 1, "board_b760": 1, "ram_8gb": 1, "ssd_512gb": 1, "case_mini": 1, "psu_550w": 1, "os_license": 1},
+    ),
+    (
+        "office_plus",
+        780,
+        10,
+        {"cpu_i5": 1, "board_b760": 1, "ram_8gb": 2, "ssd_512gb": 1, "case_mini": 1, "psu_550w": 1, "os_license": 1},
+    ),
+    ("student", 690, 9, {"cpu_i3": 1, "board_b760": 1, "ram_16gb": 1, "ssd_1tb": 1, "case_mini": 1, "psu_550w": 1}),
+    (
+        "home_media",
+        820,
+        6,
+        {"cpu_i5": 1, "board_b760": 1, "ram_16gb": 1, "ssd_2tb": 1, "case_mini": 1, "psu_550w": 1, "os_license": 1},
+    ),
+    (
+        "developer",
+        1250,
+        7,
+        {"cpu_i7": 1, "board_b760": 1, "ram_32gb": 1, "ssd_1tb": 1, "case_tower": 1, "psu_550w": 1, "os_license": 1},
+    ),
+    (
+        "creator",
+        1750,
+        5,
+        {
+            "cpu_i7": 1,
+            "board_z790": 1,
+            "ram_32gb": 2,
+            "ssd_2tb": 1,
+            "gpu_4060": 1,
+            "case_tower": 1,
+            "psu_850w": 1,
+            "os_license": 1,
+        },
+    ),
+    (
+        "creator_pro",
+        3300,
+        2,
+        {
+            "cpu_i9": 1,
+            "board_z790": 1,
+            "ram_32gb": 4,
+            "ssd_2tb": 2,
+            "gpu_4080": 1,
+            "case_tower": 1,
+            "psu_850w": 1,
+            "os_license": 1,
+        },
+    ),
+    (
+        "gamer_entry",
+        1150,
+        8,
+        {
+            "cpu_i5": 1,
+            "board_b760": 1,
+            "ram_16gb": 1,
+            "ssd_1tb": 1,
+            "gpu_4060": 1,
+            "case_tower": 1,
+            "psu_550w": 1,
+            "os_license": 1,
+        },
+    ),
+    (
+        "gamer_mid",
+        1500,
+        6,
+        {
+            "cpu_i7": 1,
+            "board_b760": 1,
+            "ram_16gb": 2,
+            "ssd_1tb": 1,
+            "gpu_4060": 1,
+            "case_tower": 1,
+            "psu_850w": 1,
+            "os_license": 1,
+        },
+    ),
+    (
+        "gamer_high",
+        2650,
+        3,
+        {
+            "cpu_i9": 1,
+            "board_z790": 1,
+            "ram_16gb": 2,
+            "ssd_2tb": 1,
+            "gpu_4080": 1,
+            "case_tower": 1,
+            "psu_850w": 1,
+            "os_license": 1,
+        },
+    ),
+    (
+        "compact_gamer",
+        1350,
+        4,
+        {
+            "cpu_i5": 1,
+            "board_b760": 1,
+            "ram_16gb": 2,
+            "ssd_1tb": 1,
+            "gpu_4060": 1,
+            "case_mini": 1,
+            "psu_550w": 1,
+            "os_license": 1,
+        },
+    ),
+    (
+        "streamer",
+        1900,
+        3,
+        {
+            "cpu_i7": 1,
+            "board_z790": 1,
+            "ram_32gb": 1,
+            "ssd_2tb": 1,
+            "gpu_4060": 1,
+            "case_tower": 1,
+            "psu_850w": 1,
+            "os_license": 1,
+        },
+    ),
+    (
+        "workstation",
+        2400,
+        3,
+        {"cpu_i9": 1, "board_z790": 1, "ram_32gb": 2, "ssd_2tb": 1, "case_tower": 1, "psu_850w": 1, "os_license": 1},
+    ),
+    (
+        "server_lite",
+        1600,
+        2,
+        {"cpu_i7": 1, "board_z790": 1, "ram_32gb": 2, "ssd_1tb": 2, "case_tower": 1, "psu_550w": 1},
+    ),
 ]
 
 
@@ -81,16 +204,19 @@ def pc_maker(scenarios: int = 40, seed: int = 7) -> Instance:
     components["salvage_value"] = (0.70 * components["unit_cost"]).round(2)
     components["on_hand"] = 0.0
     components.loc[components["component"] == "case_tower", "on_hand"] = 20.0
-    unit_cost = dict(_PC_COMPONENTS_COST())
+    unit_cost = {j: c for j, c, _ in _PC_COMPONENTS}
     rows = []
     for name, price, _, bom in _PC_CONFIGURATIONS:
         parts = sum(unit_cost[j] * q for j, q in bom.items())
         rows.append((name, price, 35.0, round(0.25 * (price - parts) + 20, 2)))
     configurations = pd.DataFrame(rows, columns=["configuration", "price", "assembly_cost", "shortage_cost"])
     configurations["fill_rate_target"] = np.where(
-        configurations["configuration"].isin(["gamer_high", "creator_pro"]), 0.9, np.nan)
-    bom = pd.DataFrame([(name, j, float(q)) for name, _, _, b in _PC_CONFIGURATIONS for j, q in b.items()],
-                       columns=["configuration", "component", "quantity"])
+        configurations["configuration"].isin(["gamer_high", "creator_pro"]), 0.9, np.nan
+    )
+    bom = pd.DataFrame(
+        [(name, j, float(q)) for name, _, _, b in _PC_CONFIGURATIONS for j, q in b.items()],
+        columns=["configuration", "component", "quantity"],
+    )
     means = np.array([m for _, _, m, _ in _PC_CONFIGURATIONS], dtype=float) * 5  # a working week
     market = rng.lognormal(mean=-0.02, sigma=0.2, size=(scenarios, 1))
     demand = rng.poisson(means[None, :] * market)
@@ -98,17 +224,23 @@ def pc_maker(scenarios: int = 40, seed: int = 7) -> Instance:
     long = pd.DataFrame(demand, index=scenario_ids, columns=[c[0] for c in _PC_CONFIGURATIONS])
     long = long.stack().rename("demand").rename_axis(["scenario", "configuration"]).reset_index()
     long = long[long["demand"] > 0].astype({"demand": float})
-    resources = pd.DataFrame({"resource": ["assembly_hours"], "capacity": [900.0],
-                              "description": ["Assembly line hours in the week"]})
+    resources = pd.DataFrame(
+        {"resource": ["assembly_hours"], "capacity": [900.0], "description": ["Assembly line hours in the week"]}
+    )
     hours = {c[0]: (1.5 if c[0].startswith(("office", "student", "home")) else 2.5) for c in _PC_CONFIGURATIONS}
-    resource_use = pd.DataFrame({"resource": "assembly_hours", "item": list(hours), "per": "assembly",
-                                 "usage": list(hours.values())})
-    return Instance.from_frames(components, configurations, bom, long, resources=resources,
-                                resource_use=resource_use, settings={"currency": "EUR"}, name="pc_maker")
-
-
-def _PC_COMPONENTS_COST():
-    return [(j, c) for j, c, _ in _PC_COMPONENTS]
+    resource_use = pd.DataFrame(
+        {"resource": "assembly_hours", "item": list(hours), "per": "assembly", "usage": list(hours.values())}
+    )
+    return Instance.from_frames(
+        components,
+        configurations,
+        bom,
+        long,
+        resources=resources,
+        resource_use=resource_use,
+        settings={"currency": "EUR"},
+        name="pc_maker",
+    )
 
 
 # -- the smoothie bar ---------------------------------------------------------------
@@ -140,9 +272,14 @@ _SMOOTHIES = [
 
 # smoothie -> mean daily demand on a (cold, mild, hot) day
 _SMOOTHIE_DEMAND = {
-    "classic_banana": (25, 35, 45), "berry_blast": (15, 30, 50), "tropical": (8, 20, 45),
-    "green_power": (12, 18, 22), "protein_shake": (20, 22, 25), "strawberry_dream": (8, 15, 30),
-    "vegan_berry": (6, 12, 20), "morning_oats": (20, 18, 12),
+    "classic_banana": (25, 35, 45),
+    "berry_blast": (15, 30, 50),
+    "tropical": (8, 20, 45),
+    "green_power": (12, 18, 22),
+    "protein_shake": (20, 22, 25),
+    "strawberry_dream": (8, 15, 30),
+    "vegan_berry": (6, 12, 20),
+    "morning_oats": (20, 18, 12),
 }
 
 
@@ -156,13 +293,18 @@ def smoothie_bar(seed: int = 11) -> Instance:
     (lot sizes), so the plan is an integer program.
     """
     rng = np.random.default_rng(seed)
-    components = pd.DataFrame(_SMOOTHIE_COMPONENTS, columns=[
-        "component", "unit_cost", "holding_cost", "salvage_value", "lot_size", "description"])
+    components = pd.DataFrame(
+        _SMOOTHIE_COMPONENTS,
+        columns=["component", "unit_cost", "holding_cost", "salvage_value", "lot_size", "description"],
+    )
     configurations = pd.DataFrame(
         [(s, price, 1.2, short) for s, price, short, _ in _SMOOTHIES],
-        columns=["configuration", "price", "assembly_cost", "shortage_cost"])
-    bom = pd.DataFrame([(s, j, float(q)) for s, _, _, b in _SMOOTHIES for j, q in b.items()],
-                       columns=["configuration", "component", "quantity"])
+        columns=["configuration", "price", "assembly_cost", "shortage_cost"],
+    )
+    bom = pd.DataFrame(
+        [(s, j, float(q)) for s, _, _, b in _SMOOTHIES for j, q in b.items()],
+        columns=["configuration", "component", "quantity"],
+    )
     weather = {"cold": 0.25, "mild": 0.45, "hot": 0.30}
     scenario_rows, demand_rows = [], []
     for w, (name, share) in enumerate(weather.items()):
@@ -173,8 +315,9 @@ def smoothie_bar(seed: int = 11) -> Instance:
                 demand_rows.append((scenario, smoothie, float(rng.poisson(means[w]))))
     scenarios = pd.DataFrame(scenario_rows, columns=["scenario", "probability", "description"])
     demand = pd.DataFrame(demand_rows, columns=["scenario", "configuration", "demand"])
-    return Instance.from_frames(components, configurations, bom, demand, scenarios=scenarios,
-                                settings={"currency": "USD"}, name="smoothie_bar")
+    return Instance.from_frames(
+        components, configurations, bom, demand, scenarios=scenarios, settings={"currency": "USD"}, name="smoothie_bar"
+    )
 
 
 EXAMPLES: dict[str, Callable[[], Instance]] = {"pc_maker": pc_maker, "smoothie_bar": smoothie_bar}
@@ -206,8 +349,10 @@ def write_examples(folder: str | Path) -> None:
             if sheet in ("Settings",) or not frame.empty:
                 frame.to_csv(csv_folder / f"{sheet.lower()}.csv", index=False)
         solution = solve(instance)
-        expected = {k: solution.summary()[k] for k in
-                    ("status", "expected_total_cost", "cost_breakdown", "stock", "order", "fill_rate")}
+        expected = {
+            k: solution.summary()[k]
+            for k in ("status", "expected_total_cost", "cost_breakdown", "stock", "order", "fill_rate")
+        }
         (folder / f"{name}.expected.json").write_text(json.dumps(expected, indent=2) + "\n")
 
 

@@ -68,11 +68,27 @@ def random_instance(
     resources = resource_use = None
     if "resources" in features:
         floor = comps.get("on_hand", 0.0) + comps.get("min_stock", 0.0)
-        resources = pd.DataFrame({"resource": ["space", "line"], "capacity": [
-            float(np.sum(floor)) + 0.9 * requirement.sum(), float(1.05 * mean.sum())]})
-        resource_use = pd.concat([
-            pd.DataFrame({"resource": "space", "item": J, "per": "stock", "usage": 1.0}),
-            pd.DataFrame({"resource": "line", "item": I, "per": "assembly", "usage": rng.uniform(0.5, 1.5, configurations)}),
-        ], ignore_index=True)
-    return Instance.from_frames(comps, confs, bom, long[long["demand"] > 0], resources=resources,
-                                resource_use=resource_use, name=f"random_{components}x{configurations}x{scenarios}")
+        resources = pd.DataFrame(
+            {
+                "resource": ["space", "line"],
+                "capacity": [float(np.sum(floor)) + 0.9 * requirement.sum(), float(1.05 * mean.sum())],
+            }
+        )
+        resource_use = pd.concat(
+            [
+                pd.DataFrame({"resource": "space", "item": J, "per": "stock", "usage": 1.0}),
+                pd.DataFrame(
+                    {"resource": "line", "item": I, "per": "assembly", "usage": rng.uniform(0.5, 1.5, configurations)}
+                ),
+            ],
+            ignore_index=True,
+        )
+    return Instance.from_frames(
+        comps,
+        confs,
+        bom,
+        long[long["demand"] > 0],
+        resources=resources,
+        resource_use=resource_use,
+        name=f"random_{components}x{configurations}x{scenarios}",
+    )

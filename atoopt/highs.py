@@ -74,8 +74,16 @@ class HighsResult:
         return self.x.size > 0
 
 
-_TIME_LIMITED = ("kTimeLimit", "kIterationLimit", "kInterrupt", "kSolutionLimit", "kObjectiveBound",
-                 "kObjectiveTarget", "kHighsInterrupt", "kMemoryLimit")
+_TIME_LIMITED = (
+    "kTimeLimit",
+    "kIterationLimit",
+    "kInterrupt",
+    "kSolutionLimit",
+    "kObjectiveBound",
+    "kObjectiveTarget",
+    "kHighsInterrupt",
+    "kMemoryLimit",
+)
 
 
 def run_highs(lp: LP, options: HighsOptions, duals: bool = True) -> HighsResult:
@@ -98,8 +106,11 @@ def run_highs(lp: LP, options: HighsOptions, duals: bool = True) -> HighsResult:
     name = model_status.name
     info = h.getInfo()
     run_time = h.getRunTime()
-    iterations = {"simplex": info.simplex_iteration_count, "ipm": info.ipm_iteration_count,
-                  "mip_nodes": int(info.mip_node_count) if lp.is_mip else 0}
+    iterations = {
+        "simplex": info.simplex_iteration_count,
+        "ipm": info.ipm_iteration_count,
+        "mip_nodes": int(info.mip_node_count) if lp.is_mip else 0,
+    }
     if name == "kOptimal":
         word = "optimal"
     elif name in _TIME_LIMITED:
@@ -114,9 +125,11 @@ def run_highs(lp: LP, options: HighsOptions, duals: bool = True) -> HighsResult:
         return _failed(f"HiGHS stopped with '{h.modelStatusToString(model_status)}'.", hand_off, run_time)
     has_plan = word == "optimal" or (word == "time_limit" and info.primal_solution_status == 2)
     if not has_plan:
-        message = {"infeasible": "no plan meets every constraint.",
-                   "unbounded": "the cost can be lowered without end.",
-                   "time_limit": "the solver stopped at its limit before finding a plan."}[word]
+        message = {
+            "infeasible": "no plan meets every constraint.",
+            "unbounded": "the cost can be lowered without end.",
+            "time_limit": "the solver stopped at its limit before finding a plan.",
+        }[word]
         return HighsResult(word, message, np.zeros(0), np.zeros(0), np.nan, np.nan, run_time, hand_off, iterations)
     solution = h.getSolution()
     x = np.asarray(solution.col_value)
@@ -126,8 +139,11 @@ def run_highs(lp: LP, options: HighsOptions, duals: bool = True) -> HighsResult:
     if lp.is_mip and duals:
         row_dual = _fixed_integer_duals(h, lp, x)
         run_time = h.getRunTime() + run_time
-    message = "optimal plan found." if word == "optimal" else (
-        f"stopped at the time limit; the best plan found is within {gap:.2%} of optimal.")
+    message = (
+        "optimal plan found."
+        if word == "optimal"
+        else (f"stopped at the time limit; the best plan found is within {gap:.2%} of optimal.")
+    )
     return HighsResult(word, message, x, row_dual, objective, gap, run_time, hand_off, iterations)
 
 
@@ -147,8 +163,9 @@ def _highs_lp(lp: LP) -> highspy.HighsLp:
     model.a_matrix_.index_ = A.indices.astype(np.int32)
     model.a_matrix_.value_ = A.data.astype(float)
     if lp.is_mip:
-        model.integrality_ = [highspy.HighsVarType.kInteger if b else highspy.HighsVarType.kContinuous
-                              for b in lp.integer]
+        model.integrality_ = [
+            highspy.HighsVarType.kInteger if b else highspy.HighsVarType.kContinuous for b in lp.integer
+        ]
     return model
 
 
@@ -160,8 +177,7 @@ def _fixed_integer_duals(h: highspy.Highs, lp: LP, x: np.ndarray) -> np.ndarray:
     """Duals of the LP left when every integer variable is fixed at its MIP value."""
     columns = np.flatnonzero(lp.integer).astype(np.int32)
     fixed = np.round(x[columns])
-    h.changeColsIntegrality(len(columns), columns,
-                            np.full(len(columns), highspy.HighsVarType.kContinuous))
+    h.changeColsIntegrality(len(columns), columns, np.full(len(columns), highspy.HighsVarType.kContinuous))
     h.changeColsBounds(len(columns), columns, fixed, fixed)
     h.run()
     if h.getModelStatus().name != "kOptimal":

@@ -77,9 +77,14 @@ class Instance:
         if isinstance(settings, Mapping):
             settings = pd.DataFrame({"setting": list(settings), "value": list(settings.values())})
         frames = {
-            "Components": components, "Configurations": configurations, "BOM": bom,
-            "Demand": demand, "Scenarios": scenarios, "Settings": settings,
-            "Resources": resources, "ResourceUse": resource_use,
+            "Components": components,
+            "Configurations": configurations,
+            "BOM": bom,
+            "Demand": demand,
+            "Scenarios": scenarios,
+            "Settings": settings,
+            "Resources": resources,
+            "ResourceUse": resource_use,
         }
         tables = {sheet: _raw(frame) for sheet, frame in frames.items() if frame is not None}
         return from_tables(tables, Source("frames"), name)
@@ -160,14 +165,19 @@ class InstanceArrays:
         s_of = pd.Index(self.S)
         bom = instance.bom
         self.A = sp.csr_array(
-            (bom["quantity"].to_numpy(float),
-             (i_of.get_indexer(bom["configuration"]), j_of.get_indexer(bom["component"]))),
+            (
+                bom["quantity"].to_numpy(float),
+                (i_of.get_indexer(bom["configuration"]), j_of.get_indexer(bom["component"])),
+            ),
             shape=(len(self.I), len(self.J)),
         )
         demand = instance.demand
         self.D = np.zeros((len(self.S), len(self.I)))
-        np.add.at(self.D, (s_of.get_indexer(demand["scenario"]), i_of.get_indexer(demand["configuration"])),
-                  demand["demand"].to_numpy(float))
+        np.add.at(
+            self.D,
+            (s_of.get_indexer(demand["scenario"]), i_of.get_indexer(demand["configuration"])),
+            demand["demand"].to_numpy(float),
+        )
         self.c = comps["unit_cost"].to_numpy(float)
         self.h = comps["holding_cost"].to_numpy(float)
         self.v = comps["salvage_value"].to_numpy(float)

@@ -40,7 +40,7 @@ class MatrixModel:
         stock = a.on_hand + x[: self.n_order]
         assemble = np.zeros((len(a.S), len(a.I)))
         first = self.n_order + self.n_lots
-        assemble[self.pair_scenario, self.pair_configuration] = x[first: first + len(self.pair_scenario)]
+        assemble[self.pair_scenario, self.pair_configuration] = x[first : first + len(self.pair_scenario)]
         dual = np.zeros((len(a.S), len(a.J)))
         j, s = self.availability_rows
         dual[s, j] = result.row_dual[: len(j)]
@@ -90,8 +90,13 @@ def build_matrix(instance: Instance) -> MatrixModel:
     # Lots: q_j - L_j n_j = 0.
     if n_lots:
         k = np.arange(n_lots)
-        add_rows(np.concatenate([k, k]), np.concatenate([lot_components, nJ + k]),
-                 np.concatenate([np.ones(n_lots), -a.lot_size[lot_components]]), np.zeros(n_lots), np.zeros(n_lots))
+        add_rows(
+            np.concatenate([k, k]),
+            np.concatenate([lot_components, nJ + k]),
+            np.concatenate([np.ones(n_lots), -a.lot_size[lot_components]]),
+            np.zeros(n_lots),
+            np.zeros(n_lots),
+        )
 
     # Fill-rate targets: sum_s p_s z_is >= f_i sum_s p_s d_is.
     expected = p @ a.D
@@ -100,22 +105,34 @@ def build_matrix(instance: Instance) -> MatrixModel:
         target_row = np.full(len(a.I), -1)
         target_row[targets] = np.arange(len(targets))
         on_target = target_row[i_of_pair] >= 0
-        add_rows(target_row[i_of_pair[on_target]], first_z + np.flatnonzero(on_target), p[s_of_pair[on_target]],
-                 a.f[targets] * expected[targets], np.full(len(targets), np.inf))
+        add_rows(
+            target_row[i_of_pair[on_target]],
+            first_z + np.flatnonzero(on_target),
+            p[s_of_pair[on_target]],
+            a.f[targets] * expected[targets],
+            np.full(len(targets), np.inf),
+        )
 
     _add_resources(instance, add_rows, s_of_pair, i_of_pair, first_z)
 
-    A_full = sp.csc_array(
-        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n_rows, n_cols))
+    A_full = sp.csc_array((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n_rows, n_cols))
     low, high = a.order_bounds
     col_lower = np.concatenate([low, np.zeros(n_lots), np.zeros(n_pairs)])
     col_upper = np.concatenate([high, np.full(n_lots, np.inf), a.D[s_of_pair, i_of_pair]])
     c = np.concatenate([a.c + a.h - a.v, np.zeros(n_lots), p[s_of_pair] * a.assembly_cost_net[i_of_pair]])
     offset = float((a.h - a.v) @ a.on_hand + p @ (a.D @ a.b))
     integer = np.zeros(n_cols, dtype=bool)
-    integer[nJ: first_z] = True
-    lp = LP(c=c, A=A_full, row_lower=np.concatenate(lower), row_upper=np.concatenate(upper),
-            col_lower=col_lower, col_upper=col_upper, integer=integer, offset=offset)
+    integer[nJ:first_z] = True
+    lp = LP(
+        c=c,
+        A=A_full,
+        row_lower=np.concatenate(lower),
+        row_upper=np.concatenate(upper),
+        col_lower=col_lower,
+        col_upper=col_upper,
+        integer=integer,
+        offset=offset,
+    )
     return MatrixModel(lp, s_of_pair, i_of_pair, np.vstack([avail_j, avail_s]), nJ, n_lots)
 
 
@@ -128,7 +145,7 @@ def _add_resources(instance: Instance, add_rows, s_of_pair, i_of_pair, first_z) 
     for k, capacity in resources["capacity"].items():
         rows = uses[uses["resource"] == k]
         order_use = np.zeros(len(a.J))
-        for item, per, u in rows[rows["per"] != "assembly"][["item", "per", "usage"]].itertuples(index=False):
+        for item, u in rows[rows["per"] != "assembly"][["item", "usage"]].itertuples(index=False):
             order_use[j_of[item]] += u
         stock_rows = rows[rows["per"] == "stock"]
         fixed = float(sum(u * a.on_hand[j_of[j]] for j, u in zip(stock_rows["item"], stock_rows["usage"])))
@@ -162,9 +179,17 @@ def solve_matrix(instance: Instance, options=None):
     build_time = time.perf_counter() - started
     result = run_highs(model.lp, options.for_highs(instance))
     rows, cols, nonzeros = model.lp.shape
-    solver = {"path": "matrix", "build_time": build_time, "hand_off_time": result.hand_off_time,
-              "run_time": result.run_time, "rows": rows, "columns": cols, "nonzeros": nonzeros,
-              "mip_gap": result.mip_gap, "solver_objective": result.objective}
+    solver = {
+        "path": "matrix",
+        "build_time": build_time,
+        "hand_off_time": result.hand_off_time,
+        "run_time": result.run_time,
+        "rows": rows,
+        "columns": cols,
+        "nonzeros": nonzeros,
+        "mip_gap": result.mip_gap,
+        "solver_objective": result.objective,
+    }
     if not result.has_plan:
         return Solution.without_plan(result.status, result.message, solver)
     stock, assemble, dual = model.plan(instance, result)

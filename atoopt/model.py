@@ -57,21 +57,32 @@ def build_model(instance: Instance, elastic: bool = False) -> pyo.ConcreteModel:
     bounds = {j: (low[n], None if np.isinf(high[n]) else high[n]) for n, j in enumerate(J)}
     if elastic:
         bounds = {j: (0.0, None) for j in J}
-    m.order = pyo.Var(m.Components, within=pyo.NonNegativeReals, bounds=bounds,
-                      doc="q_j: units of component j ordered before demand is known")
+    m.order = pyo.Var(
+        m.Components,
+        within=pyo.NonNegativeReals,
+        bounds=bounds,
+        doc="q_j: units of component j ordered before demand is known",
+    )
     on_hand = dict(zip(J, a.on_hand))
-    m.stock = pyo.Expression(m.Components, rule=lambda m, j: on_hand[j] + m.order[j],
-                             doc="x_j = on_hand_j + q_j: stock available for assembly")
+    m.stock = pyo.Expression(
+        m.Components,
+        rule=lambda m, j: on_hand[j] + m.order[j],
+        doc="x_j = on_hand_j + q_j: stock available for assembly",
+    )
     lot = {j: a.lot_size[n] for n, j in enumerate(J) if not np.isnan(a.lot_size[n])}
     m.LotComponents = pyo.Set(initialize=list(lot), ordered=True)
     m.lots = pyo.Var(m.LotComponents, within=pyo.NonNegativeIntegers, doc="n_j: whole lots ordered")
-    m.OrderInLots = pyo.Constraint(m.LotComponents, rule=lambda m, j: m.order[j] == lot[j] * m.lots[j],
-                                   doc="q_j = L_j n_j")
+    m.OrderInLots = pyo.Constraint(
+        m.LotComponents, rule=lambda m, j: m.order[j] == lot[j] * m.lots[j], doc="q_j = L_j n_j"
+    )
 
     # -- second stage -----------------------------------------------------------------
-    m.assemble = pyo.Var(m.DemandPairs, within=pyo.NonNegativeReals,
-                         bounds=lambda m, i, s: (0.0, demand[i, s]),
-                         doc="z_is: units of configuration i assembled in scenario s")
+    m.assemble = pyo.Var(
+        m.DemandPairs,
+        within=pyo.NonNegativeReals,
+        bounds=lambda m, i, s: (0.0, demand[i, s]),
+        doc="z_is: units of configuration i assembled in scenario s",
+    )
     demanded = {s: set(items) for s, items in demanded_in.items()}
 
     def use_rule(m, j, s):
@@ -79,28 +90,33 @@ def build_model(instance: Instance, elastic: bool = False) -> pyo.ConcreteModel:
         return pyo.Constraint.Skip if not terms else sum(terms) <= m.stock[j]
 
     m.ComponentAvailability = pyo.Constraint(
-        m.Components, m.Scenarios, rule=use_rule,
-        doc="sum_i a_ij z_is <= x_j: assembly uses no more than the stock (leftover y_js >= 0)")
+        m.Components,
+        m.Scenarios,
+        rule=use_rule,
+        doc="sum_i a_ij z_is <= x_j: assembly uses no more than the stock (leftover y_js >= 0)",
+    )
 
     # -- costs ------------------------------------------------------------------------
     c, h, v = (dict(zip(J, vec)) for vec in (a.c, a.h, a.v))
     net = dict(zip(I, a.assembly_cost_net))
     shortage = dict(zip(I, a.b))
     m.FirstStageCost = pyo.Expression(
-        expr=sum(c[j] * m.order[j] + h[j] * m.stock[j] for j in J),
-        doc="sum_j c_j q_j + h_j x_j: purchase and holding")
+        expr=sum(c[j] * m.order[j] + h[j] * m.stock[j] for j in J), doc="sum_j c_j q_j + h_j x_j: purchase and holding"
+    )
 
     def second_stage(m, s):
         # (k_i - r_i) z + b_i (d - z) - sum_j v_j (x_j - sum_i a_ij z), regrouped per z_is
         items = demanded_in.get(s, [])
-        return (sum(net[i] * m.assemble[i, s] for i in items)
-                + sum(shortage[i] * demand[i, s] for i in items)
-                - sum(v[j] * m.stock[j] for j in J if v[j]))
+        return (
+            sum(net[i] * m.assemble[i, s] for i in items)
+            + sum(shortage[i] * demand[i, s] for i in items)
+            - sum(v[j] * m.stock[j] for j in J if v[j])
+        )
 
-    m.SecondStageCost = pyo.Expression(m.Scenarios, rule=second_stage,
-                                       doc="assembly - revenue + shortage - salvage in scenario s")
-    m.TotalCost = pyo.Objective(
-        expr=m.FirstStageCost + sum(p[s] * m.SecondStageCost[s] for s in S), sense=pyo.minimize)
+    m.SecondStageCost = pyo.Expression(
+        m.Scenarios, rule=second_stage, doc="assembly - revenue + shortage - salvage in scenario s"
+    )
+    m.TotalCost = pyo.Objective(expr=m.FirstStageCost + sum(p[s] * m.SecondStageCost[s] for s in S), sense=pyo.minimize)
 
     _add_fill_rate_targets(m, a, demand, p)
     _add_resource_limits(m, instance, demanded_in)
@@ -121,7 +137,8 @@ def _add_fill_rate_targets(m, a, demand, p) -> None:
     m.FillRateTarget = pyo.Constraint(
         m.TargetConfigurations,
         rule=lambda m, i: sum(p[s] * m.assemble[i, s] for s in pairs_of[i]) >= targets[i] * expected[i],
-        doc="expected assembled >= f_i x expected demand")
+        doc="expected assembled >= f_i x expected demand",
+    )
 
 
 def _add_resource_limits(m, instance: Instance, demanded_in) -> None:
@@ -145,8 +162,10 @@ def _add_resource_limits(m, instance: Instance, demanded_in) -> None:
     plain = [k for k in capacity if k not in assembly]
     m.Resources = pyo.Set(initialize=plain, ordered=True)
     m.ResourceLimit = pyo.Constraint(
-        m.Resources, rule=lambda m, k: component_use(m, k) <= capacity[k],
-        doc="resource use of orders and stock <= capacity")
+        m.Resources,
+        rule=lambda m, k: component_use(m, k) <= capacity[k],
+        doc="resource use of orders and stock <= capacity",
+    )
     pairs = [(k, s) for k in capacity if k in assembly for s in m.Scenarios]
     m.AssemblyResourcePairs = pyo.Set(initialize=pairs, dimen=2, ordered=True)
 
@@ -157,8 +176,10 @@ def _add_resource_limits(m, instance: Instance, demanded_in) -> None:
         return component_use(m, k) + sum(terms) <= capacity[k]
 
     m.AssemblyResourceLimit = pyo.Constraint(
-        m.AssemblyResourcePairs, rule=assembly_rule,
-        doc="resource use of stock and of assembly in scenario s <= capacity")
+        m.AssemblyResourcePairs,
+        rule=assembly_rule,
+        doc="resource use of stock and of assembly in scenario s <= capacity",
+    )
 
 
 def _make_elastic(m, a) -> None:
@@ -184,9 +205,12 @@ def _make_elastic(m, a) -> None:
     m.StockBounds = pyo.Constraint(
         m.Components,
         rule=lambda m, j: pyo.inequality(
-            low[j], m.order[j] + m.min_stock_shortfall[j] - m.max_stock_excess[j],
-            None if np.isinf(high[j]) else high[j]),
-        doc="min_stock and max_stock, each with its violation")
+            low[j],
+            m.order[j] + m.min_stock_shortfall[j] - m.max_stock_excess[j],
+            None if np.isinf(high[j]) else high[j],
+        ),
+        doc="min_stock and max_stock, each with its violation",
+    )
 
     def scaled(var, scale):
         return sum(var[key] / max(pyo.value(scale(key)), 1.0) for key in var)
@@ -196,4 +220,5 @@ def _make_elastic(m, a) -> None:
         + scaled(m.resource_excess, lambda k: m.ResourceLimit[k].upper)
         + scaled(m.assembly_resource_excess, lambda ks: m.AssemblyResourceLimit[ks].upper)
         + scaled(m.min_stock_shortfall, lambda j: low[j])
-        + scaled(m.max_stock_excess, lambda j: high[j] if np.isfinite(high[j]) else 1.0))
+        + scaled(m.max_stock_excess, lambda j: high[j] if np.isfinite(high[j]) else 1.0)
+    )

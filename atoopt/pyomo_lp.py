@@ -50,6 +50,14 @@ def compile_model(model: pyo.ConcreteModel) -> CompiledModel:
     integer = np.array([v.is_integer() for v in columns], dtype=bool)
     c = form.c.toarray()[0] if form.c.shape[0] else np.zeros(len(columns))
     offset = float(form.c_offset[0]) if len(form.c_offset) else 0.0
-    lp = LP(c=c, A=form.A, row_lower=lower, row_upper=upper, col_lower=col_lower,
-            col_upper=col_upper, integer=integer, offset=offset)
+    lp = LP(
+        c=c,
+        A=form.A,
+        row_lower=lower,
+        row_upper=upper,
+        col_lower=col_lower,
+        col_upper=col_upper,
+        integer=integer,
+        offset=offset,
+    )
     return CompiledModel(lp, columns, [con for con, _ in form.rows])

@@ -72,8 +72,11 @@ class Solution:
 
     def summary(self) -> dict:
         """The JSON summary of ``atoopt solve --json`` (see ``interface.md``)."""
-        out: dict = {"status": self.status, "message": self.message,
-                     "expected_total_cost": _number(self.expected_total_cost)}
+        out: dict = {
+            "status": self.status,
+            "message": self.message,
+            "expected_total_cost": _number(self.expected_total_cost),
+        }
         if self.has_plan:
             comps, confs = self.components, self.configurations
             out["cost_breakdown"] = {k: _number(v) for k, v in self.cost_breakdown.items()}
@@ -89,8 +92,9 @@ class Solution:
         return out
 
     @classmethod
-    def without_plan(cls, status: str, message: str, solver: dict | None = None,
-                     conflicts: list[str] | None = None) -> Solution:
+    def without_plan(
+        cls, status: str, message: str, solver: dict | None = None, conflicts: list[str] | None = None
+    ) -> Solution:
         return cls(status=status, message=message, solver=solver or {}, conflicts=conflicts or [])
 
     @classmethod
@@ -113,41 +117,71 @@ class Solution:
         leftover = x[None, :] - use
         order = x - a.on_hand
         # one more unit is either used (saving -pi_js) or left over (earning v_j)
-        marginal = (a.v - availability_dual.sum(axis=0) if availability_dual is not None
-                    else np.full(len(x), np.nan))
-        components = pd.DataFrame({
-            "on_hand": a.on_hand, "order": order, "stock": x, "unit_cost": a.c, "order_cost": a.c * order,
-            "expected_use": a.p @ use, "expected_leftover": a.p @ leftover,
-            "stockout_probability": a.p @ (requirement > x[None, :] + RUN_OUT_TOLERANCE),
-            "marginal_value": marginal,
-        }, index=pd.Index(a.J, name="component"))
+        marginal = a.v - availability_dual.sum(axis=0) if availability_dual is not None else np.full(len(x), np.nan)
+        components = pd.DataFrame(
+            {
+                "on_hand": a.on_hand,
+                "order": order,
+                "stock": x,
+                "unit_cost": a.c,
+                "order_cost": a.c * order,
+                "expected_use": a.p @ use,
+                "expected_leftover": a.p @ leftover,
+                "stockout_probability": a.p @ (requirement > x[None, :] + RUN_OUT_TOLERANCE),
+                "marginal_value": marginal,
+            },
+            index=pd.Index(a.J, name="component"),
+        )
         expected_demand = a.p @ a.D
         expected_assembled = a.p @ Z
         with np.errstate(invalid="ignore", divide="ignore"):
             fill = np.where(expected_demand > 0, expected_assembled / expected_demand, np.nan)
-        configurations = pd.DataFrame({
-            "expected_demand": expected_demand, "expected_assembled": expected_assembled,
-            "expected_shortage": expected_demand - expected_assembled, "fill_rate": fill,
-            "fill_rate_target": a.f,
-        }, index=pd.Index(a.I, name="configuration"))
+        configurations = pd.DataFrame(
+            {
+                "expected_demand": expected_demand,
+                "expected_assembled": expected_assembled,
+                "expected_shortage": expected_demand - expected_assembled,
+                "fill_rate": fill,
+                "fill_rate_target": a.f,
+            },
+            index=pd.Index(a.I, name="configuration"),
+        )
         s_idx, i_idx = np.nonzero(a.D)
-        allocation = pd.DataFrame({
-            "scenario": a.S[s_idx], "configuration": a.I[i_idx], "demand": a.D[s_idx, i_idx],
-            "assembled": Z[s_idx, i_idx], "shortage": a.D[s_idx, i_idx] - Z[s_idx, i_idx],
-        })
-        per_scenario = pd.DataFrame({
-            "probability": a.p,
-            "purchase": float(a.c @ order), "holding": float(a.h @ x),
-            "salvage": -(leftover @ a.v), "assembly": Z @ a.k, "revenue": -(Z @ a.r),
-            "shortage": (a.D - Z) @ a.b,
-        }, index=pd.Index(a.S, name="scenario"))
+        allocation = pd.DataFrame(
+            {
+                "scenario": a.S[s_idx],
+                "configuration": a.I[i_idx],
+                "demand": a.D[s_idx, i_idx],
+                "assembled": Z[s_idx, i_idx],
+                "shortage": a.D[s_idx, i_idx] - Z[s_idx, i_idx],
+            }
+        )
+        per_scenario = pd.DataFrame(
+            {
+                "probability": a.p,
+                "purchase": float(a.c @ order),
+                "holding": float(a.h @ x),
+                "salvage": -(leftover @ a.v),
+                "assembly": Z @ a.k,
+                "revenue": -(Z @ a.r),
+                "shortage": (a.D - Z) @ a.b,
+            },
+            index=pd.Index(a.S, name="scenario"),
+        )
         per_scenario["total"] = per_scenario[list(COST_TERMS)].sum(axis=1)
-        breakdown = pd.Series({t: float(a.p @ per_scenario[t]) for t in (*COST_TERMS, "total")},
-                              name="expected")
-        return cls(status=status, message=message, components=components, configurations=configurations,
-                   allocation=allocation, scenario_costs=per_scenario, cost_breakdown=breakdown,
-                   resources=_resource_use(instance, order, x, Z), solver=solver or {},
-                   currency=str(instance.settings.get("currency") or ""))
+        breakdown = pd.Series({t: float(a.p @ per_scenario[t]) for t in (*COST_TERMS, "total")}, name="expected")
+        return cls(
+            status=status,
+            message=message,
+            components=components,
+            configurations=configurations,
+            allocation=allocation,
+            scenario_costs=per_scenario,
+            cost_breakdown=breakdown,
+            resources=_resource_use(instance, order, x, Z),
+            solver=solver or {},
+            currency=str(instance.settings.get("currency") or ""),
+        )
 
 
 def _resource_use(instance: Instance, order, stock, Z) -> pd.DataFrame:

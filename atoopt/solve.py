@@ -51,8 +51,13 @@ class SolveOptions:
             mine = getattr(self, name)
             return mine if mine is not None else settings.get(name)
 
-        return HighsOptions(time_limit=pick("time_limit"), mip_gap=pick("mip_gap") or 0.0,
-                            threads=pick("threads") or 0, method=self.method, verbose=self.verbose)
+        return HighsOptions(
+            time_limit=pick("time_limit"),
+            mip_gap=pick("mip_gap") or 0.0,
+            threads=pick("threads") or 0,
+            method=self.method,
+            verbose=self.verbose,
+        )
 
 
 def solve(
@@ -87,10 +92,19 @@ def solve_model(
     result = run_highs(compiled.lp, highs_options)
     rows, cols, nonzeros = compiled.lp.shape
     solver = {
-        "solver": f"HiGHS {highspy.Highs().version()}", "path": "pyomo", "method": highs_options.method,
-        "build_time": build_time, "compile_time": compile_time, "hand_off_time": result.hand_off_time,
-        "run_time": result.run_time, "rows": rows, "columns": cols, "nonzeros": nonzeros,
-        "integer": compiled.lp.is_mip, "mip_gap": result.mip_gap, "solver_objective": result.objective,
+        "solver": f"HiGHS {highspy.Highs().version()}",
+        "path": "pyomo",
+        "method": highs_options.method,
+        "build_time": build_time,
+        "compile_time": compile_time,
+        "hand_off_time": result.hand_off_time,
+        "run_time": result.run_time,
+        "rows": rows,
+        "columns": cols,
+        "nonzeros": nonzeros,
+        "integer": compiled.lp.is_mip,
+        "mip_gap": result.mip_gap,
+        "solver_objective": result.objective,
     }
     if not result.has_plan:
         conflicts = explain_infeasible(instance, highs_options) if result.status == "infeasible" else []
@@ -142,7 +156,7 @@ def explain_infeasible(instance: Instance, options: HighsOptions) -> list[str]:
         if var.value > CONFLICT_TOLERANCE * max(cap, 1.0):
             found.append(f"resource '{k}' (capacity {cap:,.6g}, {var.value:,.6g} more needed)")
     worst: dict = {}
-    for (k, s), var in model.assembly_resource_excess.items():
+    for (k, _), var in model.assembly_resource_excess.items():
         worst[k] = max(worst.get(k, 0.0), var.value)
     for k, excess in worst.items():
         cap = instance.resource_table()[0].at[k, "capacity"]
@@ -165,8 +179,11 @@ def _binding_limits(model: pyo.ConcreteModel, instance: Instance) -> list[str]:
     for k, con in model.ResourceLimit.items():
         if con.uslack() <= CONFLICT_TOLERANCE * max(abs(pyo.value(con.upper)), 1.0):
             limits.append(f"resource '{k}' (capacity {pyo.value(con.upper):,.6g})")
-    tight = {k for (k, s), con in model.AssemblyResourceLimit.items()
-             if con.uslack() <= CONFLICT_TOLERANCE * max(abs(pyo.value(con.upper)), 1.0)}
+    tight = {
+        k
+        for (k, s), con in model.AssemblyResourceLimit.items()
+        if con.uslack() <= CONFLICT_TOLERANCE * max(abs(pyo.value(con.upper)), 1.0)
+    }
     capacity = instance.resource_table()[0]["capacity"]
     limits += [f"resource '{k}' (capacity {capacity[k]:,.6g} in a scenario)" for k in sorted(tight)]
     for j, con in model.StockBounds.items():

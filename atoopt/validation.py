@@ -41,7 +41,10 @@ def validate(tables: Mapping[str, pd.DataFrame], source: Source | None = None):
         if raw is None:
             if spec["required"]:
                 report.error(
-                    sheet, None, None, f"the workbook has no sheet '{sheet}'.",
+                    sheet,
+                    None,
+                    None,
+                    f"the workbook has no sheet '{sheet}'.",
                     f"add a sheet named '{sheet}' with the columns "
                     f"{_names(schema.attributes(sheet).query('required')['column'])} in row 1.",
                 )
@@ -90,7 +93,10 @@ def _match_sheets(tables: Mapping[str, pd.DataFrame], report: Report) -> dict[st
             continue
         if canonical in matched:
             report.error(
-                name, None, None, f"two sheets are named like '{canonical}'.",
+                name,
+                None,
+                None,
+                f"two sheets are named like '{canonical}'.",
                 "keep one of them (names are compared ignoring case and spaces).",
             )
             continue
@@ -105,13 +111,19 @@ def _records(sheet: str, raw: pd.DataFrame, report: Report) -> pd.DataFrame:
     for column in spec.query("required")["column"]:
         if column not in columns:
             report.error(
-                sheet, 1, column, f"the sheet has no column '{column}'.",
+                sheet,
+                1,
+                column,
+                f"the sheet has no column '{column}'.",
                 f"add '{column}' to row 1 ({spec.loc[column, 'description']}).",
             )
     for column in columns:
         if column not in spec.index:
             report.notice(
-                sheet, 1, column, "this column is not one atoopt reads; it is ignored.",
+                sheet,
+                1,
+                column,
+                "this column is not one atoopt reads; it is ignored.",
                 f"the columns of '{sheet}' are {_names(spec['column'])}.",
             )
     frame = pd.DataFrame(index=raw.index)
@@ -125,8 +137,13 @@ def _settings(raw: pd.DataFrame, report: Report) -> dict[str, object]:
     """The Settings sheet as ``{name: typed value}``; unknown names are warned about."""
     for column in ("setting", "value"):
         if column not in raw.columns:
-            report.error("Settings", 1, column, f"the sheet has no column '{column}'.",
-                         "row 1 of Settings must read 'setting' and 'value'.")
+            report.error(
+                "Settings",
+                1,
+                column,
+                f"the sheet has no column '{column}'.",
+                "row 1 of Settings must read 'setting' and 'value'.",
+            )
     if report.errors:
         return {}
     spec = schema.attributes("Settings")
@@ -134,17 +151,32 @@ def _settings(raw: pd.DataFrame, report: Report) -> dict[str, object]:
     seen: dict[str, int] = {}
     for row, name, value in zip(raw.index, raw["setting"], raw["value"]):
         if _is_blank(name):
-            report.error("Settings", row, "setting", "the setting has no name.",
-                         f"write one of {_names(spec['column'])}, or delete the row.")
+            report.error(
+                "Settings",
+                row,
+                "setting",
+                "the setting has no name.",
+                f"write one of {_names(spec['column'])}, or delete the row.",
+            )
             continue
         key = str(name).strip().lower()
         if key not in spec.index:
-            report.warning("Settings", row, "setting", f"unknown setting '{name}' is ignored.",
-                           f"known settings are {_names(spec['column'])}{_did_you_mean(key, spec.index)}.")
+            report.warning(
+                "Settings",
+                row,
+                "setting",
+                f"unknown setting '{name}' is ignored.",
+                f"known settings are {_names(spec['column'])}{_did_you_mean(key, spec.index)}.",
+            )
             continue
         if key in seen:
-            report.error("Settings", row, "setting", f"'{key}' is set twice (also in row {seen[key]}).",
-                         "keep one row per setting.")
+            report.error(
+                "Settings",
+                row,
+                "setting",
+                f"'{key}' is set twice (also in row {seen[key]}).",
+                "keep one row per setting.",
+            )
             continue
         seen[key] = row
         attr = spec.loc[key].copy()
@@ -169,8 +201,9 @@ def _typed(cells: pd.Series, attr: pd.Series, report: Report, subject: str = "")
             words = schema.CHOICES[(sheet, column)]
             values = values.map(lambda v: v.lower() if isinstance(v, str) else v)
             for row in values.index[~blank & ~values.isin(words)]:
-                bad_cells.append((row, f"'{cells[row]}' is not one of {_names(words)}.",
-                                  f"write one of {_names(words)}."))
+                bad_cells.append(
+                    (row, f"'{cells[row]}' is not one of {_names(words)}.", f"write one of {_names(words)}.")
+                )
     elif kind == "boolean":
         values = cells.map(_as_boolean).astype(object)
         for row in values.index[~blank & values.isna()]:
@@ -185,7 +218,8 @@ def _typed(cells: pd.Series, attr: pd.Series, report: Report, subject: str = "")
         bad_cells += _out_of_bounds(values, attr)
     if attr["required"]:
         for row in values.index[blank]:
-            bad_cells.append((row, f"{subject or 'the cell'} is empty.", f"enter {attr['description'][0].lower()}{attr['description'][1:]}"))
+            what = attr["description"]
+            bad_cells.append((row, f"{subject or 'the cell'} is empty.", f"enter {what[0].lower()}{what[1:]}"))
     else:
         default = attr["default"]
         if not (isinstance(default, float) and math.isnan(default)):
@@ -193,9 +227,13 @@ def _typed(cells: pd.Series, attr: pd.Series, report: Report, subject: str = "")
     for row, message, fix in bad_cells[:MAX_CELL_MESSAGES]:
         report.error(sheet, row, column, message, fix)
     if len(bad_cells) > MAX_CELL_MESSAGES:
-        report.error(sheet, None, column,
-                     f"{len(bad_cells) - MAX_CELL_MESSAGES} more cells in this column have problems like those above.",
-                     "fix those first, then validate again.")
+        report.error(
+            sheet,
+            None,
+            column,
+            f"{len(bad_cells) - MAX_CELL_MESSAGES} more cells in this column have problems like those above.",
+            "fix those first, then validate again.",
+        )
     return values
 
 
@@ -286,8 +324,13 @@ def _check_keys(typed: dict[str, pd.DataFrame], report: Report) -> None:
         for row, values in zip(frame.index, frame[key].itertuples(index=False, name=None)):
             if values in first_row:
                 what = " and ".join(f"{k} '{v}'" for k, v in zip(key, values))
-                report.error(sheet, row, key[-1], f"{what} appears twice (also in row {first_row[values]}).",
-                             "keep one row for it (merge the two rows).")
+                report.error(
+                    sheet,
+                    row,
+                    key[-1],
+                    f"{what} appears twice (also in row {first_row[values]}).",
+                    "keep one row for it (merge the two rows).",
+                )
             else:
                 first_row[values] = row
 
@@ -302,8 +345,13 @@ def _check_references(typed: dict[str, pd.DataFrame], report: Report) -> None:
         frame = typed[sheet]
         for row in frame.index[~frame[column].isin(declared)]:
             value = frame.at[row, column]
-            report.error(sheet, row, column, f"unknown {column} '{value}': it is not in sheet '{target}'.",
-                         f"add '{value}' to '{target}' or correct the id{_did_you_mean(value, declared)}.")
+            report.error(
+                sheet,
+                row,
+                column,
+                f"unknown {column} '{value}': it is not in sheet '{target}'.",
+                f"add '{value}' to '{target}' or correct the id{_did_you_mean(value, declared)}.",
+            )
     uses = typed.get("ResourceUse")
     if uses is not None:
         for row, item, per in zip(uses.index, uses["item"], uses["per"]):
@@ -311,9 +359,13 @@ def _check_references(typed: dict[str, pd.DataFrame], report: Report) -> None:
             kind = target[:-1].lower()
             declared = set(typed[target].iloc[:, 0])
             if item not in declared:
-                report.error("ResourceUse", row, "item",
-                             f"'{item}' is not a {kind}, and use per {per} is counted for {kind}s.",
-                             f"name a {kind} from sheet '{target}'{_did_you_mean(item, declared)}.")
+                report.error(
+                    "ResourceUse",
+                    row,
+                    "item",
+                    f"'{item}' is not a {kind}, and use per {per} is counted for {kind}s.",
+                    f"name a {kind} from sheet '{target}'{_did_you_mean(item, declared)}.",
+                )
 
 
 def _scenarios(typed: dict[str, pd.DataFrame], report: Report) -> pd.DataFrame:
@@ -323,27 +375,47 @@ def _scenarios(typed: dict[str, pd.DataFrame], report: Report) -> pd.DataFrame:
     if given is None:
         ids = list(dict.fromkeys(demand["scenario"]))
         if not ids:
-            report.error("Demand", None, None, "the sheet has no demand rows.",
-                         "add one row per scenario and configuration with its demand.")
+            report.error(
+                "Demand",
+                None,
+                None,
+                "the sheet has no demand rows.",
+                "add one row per scenario and configuration with its demand.",
+            )
             return pd.DataFrame(columns=["probability"])
         probability = pd.Series(1.0 / len(ids), index=pd.Index(ids, name="scenario"))
         return probability.to_frame("probability").assign(description="")
     if given.empty:
-        report.error("Scenarios", None, None, "the sheet has no scenarios.",
-                     "list one scenario per row, or delete the sheet to use those in Demand.")
+        report.error(
+            "Scenarios",
+            None,
+            None,
+            "the sheet has no scenarios.",
+            "list one scenario per row, or delete the sheet to use those in Demand.",
+        )
         return pd.DataFrame(columns=["probability"])
     probability = given["probability"]
     if probability.isna().all():
         probability = pd.Series(1.0 / len(given), index=given.index)
     elif probability.isna().any():
         for row in given.index[probability.isna()]:
-            report.error("Scenarios", row, "probability", "the probability is empty while others are given.",
-                         "give every scenario a probability, or leave the whole column empty for equal shares.")
+            report.error(
+                "Scenarios",
+                row,
+                "probability",
+                "the probability is empty while others are given.",
+                "give every scenario a probability, or leave the whole column empty for equal shares.",
+            )
     else:
         total = float(probability.sum())
         if abs(total - 1.0) > PROBABILITY_TOLERANCE:
-            report.error("Scenarios", None, "probability", f"the probabilities sum to {total:.6g}, not 1.",
-                         "correct them so they sum to 1 (divide each by their sum).")
+            report.error(
+                "Scenarios",
+                None,
+                "probability",
+                f"the probabilities sum to {total:.6g}, not 1.",
+                "correct them so they sum to 1 (divide each by their sum).",
+            )
     frame = given.assign(probability=probability.astype(float)).set_index("scenario")
     return frame[["probability", "description"]]
 
@@ -354,38 +426,64 @@ def _check_components(typed: dict[str, pd.DataFrame], report: Report) -> None:
     for row, c in components.iterrows():
         name = c["component"]
         if name not in used:
-            report.warning("Components", row, "component", f"no configuration uses '{name}'.",
-                           "add it to a BOM, or delete the row; the plan will order none of it.")
+            report.warning(
+                "Components",
+                row,
+                "component",
+                f"no configuration uses '{name}'.",
+                "add it to a BOM, or delete the row; the plan will order none of it.",
+            )
         buy_and_hold = c["unit_cost"] + c["holding_cost"]
         if c["salvage_value"] > buy_and_hold:
             if math.isnan(c["max_stock"]):
-                report.error("Components", row, "salvage_value",
-                             f"'{name}' earns more left over ({c['salvage_value']:g}) than it costs to buy and hold "
-                             f"({buy_and_hold:g}), so the cheapest plan would order without end.",
-                             "lower salvage_value below unit_cost + holding_cost, or set a max_stock.")
+                report.error(
+                    "Components",
+                    row,
+                    "salvage_value",
+                    f"'{name}' earns more left over ({c['salvage_value']:g}) than it costs to buy and hold "
+                    f"({buy_and_hold:g}), so the cheapest plan would order without end.",
+                    "lower salvage_value below unit_cost + holding_cost, or set a max_stock.",
+                )
             else:
-                report.warning("Components", row, "salvage_value",
-                               f"'{name}' earns more left over ({c['salvage_value']:g}) than it costs to buy and "
-                               f"hold ({buy_and_hold:g}): the plan will stock max_stock just to salvage it.",
-                               "check salvage_value, unit_cost and holding_cost.")
+                report.warning(
+                    "Components",
+                    row,
+                    "salvage_value",
+                    f"'{name}' earns more left over ({c['salvage_value']:g}) than it costs to buy and "
+                    f"hold ({buy_and_hold:g}): the plan will stock max_stock just to salvage it.",
+                    "check salvage_value, unit_cost and holding_cost.",
+                )
         if not math.isnan(c["max_stock"]):
             if c["min_stock"] > c["max_stock"]:
-                report.error("Components", row, "min_stock",
-                             f"min_stock {c['min_stock']:g} is above max_stock {c['max_stock']:g}.",
-                             "lower min_stock or raise max_stock.")
+                report.error(
+                    "Components",
+                    row,
+                    "min_stock",
+                    f"min_stock {c['min_stock']:g} is above max_stock {c['max_stock']:g}.",
+                    "lower min_stock or raise max_stock.",
+                )
             if c["on_hand"] > c["max_stock"]:
-                report.error("Components", row, "max_stock",
-                             f"max_stock {c['max_stock']:g} is below the {c['on_hand']:g} units on hand, "
-                             "and stock on hand cannot be sent back.",
-                             "raise max_stock to at least on_hand, or leave it blank.")
+                report.error(
+                    "Components",
+                    row,
+                    "max_stock",
+                    f"max_stock {c['max_stock']:g} is below the {c['on_hand']:g} units on hand, "
+                    "and stock on hand cannot be sent back.",
+                    "raise max_stock to at least on_hand, or leave it blank.",
+                )
 
 
 def _check_configurations(typed: dict[str, pd.DataFrame], report: Report) -> None:
     with_bom = set(typed["BOM"]["configuration"])
     for row, name in typed["Configurations"]["configuration"].items():
         if name not in with_bom:
-            report.error("Configurations", row, "configuration", f"'{name}' has no bill of materials.",
-                         f"add the components of '{name}' to sheet 'BOM', or delete the row.")
+            report.error(
+                "Configurations",
+                row,
+                "configuration",
+                f"'{name}' has no bill of materials.",
+                f"add the components of '{name}' to sheet 'BOM', or delete the row.",
+            )
 
 
 def _check_resources(typed: dict[str, pd.DataFrame], report: Report) -> None:
@@ -393,17 +491,33 @@ def _check_resources(typed: dict[str, pd.DataFrame], report: Report) -> None:
     settings = typed.get("Settings", {})
     if resources is None:
         if "ResourceUse" in typed:
-            report.error("ResourceUse", None, None, "resources are used but there is no sheet 'Resources'.",
-                         "add a sheet 'Resources' with columns resource and capacity.")
+            report.error(
+                "ResourceUse",
+                None,
+                None,
+                "resources are used but there is no sheet 'Resources'.",
+                "add a sheet 'Resources' with columns resource and capacity.",
+            )
         return
     used = set(typed["ResourceUse"]["resource"]) if "ResourceUse" in typed else set()
+    from_settings = {"budget": "budget", "storage": "storage_capacity"}
     for row, name in resources["resource"].items():
-        if name in ("budget", "storage") and settings.get(f"{'storage_capacity' if name == 'storage' else 'budget'}") is not None:
-            report.error("Resources", row, "resource", f"'{name}' is also set as a setting.",
-                         "rename the resource, or drop the setting.")
+        if name in from_settings and settings.get(from_settings[name]) is not None:
+            report.error(
+                "Resources",
+                row,
+                "resource",
+                f"'{name}' is also set as a setting.",
+                "rename the resource, or drop the setting.",
+            )
         if name not in used:
-            report.warning("Resources", row, "resource", f"nothing uses resource '{name}'.",
-                           "add its use to sheet 'ResourceUse', or delete the row.")
+            report.warning(
+                "Resources",
+                row,
+                "resource",
+                f"nothing uses resource '{name}'.",
+                "add its use to sheet 'ResourceUse', or delete the row.",
+            )
 
 
 def _optional(typed: dict[str, pd.DataFrame], sheet: str) -> pd.DataFrame:

@@ -23,7 +23,9 @@ def read_workbook(path: Path) -> dict[str, pd.DataFrame]:
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         report = Report(Source("xlsx", str(path)))
         report.error(
-            "", None, None,
+            "",
+            None,
+            None,
             f"could not open '{path.name}' as an Excel workbook ({exc}).",
             "open it in Excel or LibreOffice and save it as .xlsx (Excel Workbook).",
         )

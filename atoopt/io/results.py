@@ -17,7 +17,6 @@ import pandas as pd
 from ..solution import Solution
 
 
-
 @contextmanager
 def atomic_path(target: str | Path):
     """Yield a temporary path beside ``target``; move it over ``target`` on success."""
@@ -41,21 +40,27 @@ def write_atomic(target: str | Path, write: Callable[[Path], None]) -> Path:
 
 def result_sheets(solution: Solution, name: str = "") -> dict[str, pd.DataFrame]:
     """The result workbook's sheets, in order."""
-    summary = {"instance": name, "status": solution.status, "message": solution.message,
-               "expected_total_cost": solution.expected_total_cost}
+    summary = {
+        "instance": name,
+        "status": solution.status,
+        "message": solution.message,
+        "expected_total_cost": solution.expected_total_cost,
+    }
     summary.update({f"cost: {k}": v for k, v in solution.cost_breakdown.items()})
     summary.update({f"solver: {k}": v for k, v in solution.solver.items()})
     summary.update({f"conflict {n + 1}": text for n, text in enumerate(solution.conflicts)})
     sheets = {"Summary": pd.DataFrame({"item": list(summary), "value": list(summary.values())})}
     if solution.has_plan:
-        sheets.update({
-            "Components": solution.components.reset_index(),
-            "Configurations": solution.configurations.reset_index(),
-            "Costs": solution.cost_breakdown.rename_axis("term").reset_index(),
-            "ScenarioCosts": solution.scenario_costs.reset_index(),
-            "Allocation": solution.allocation,
-            "Resources": solution.resources.reset_index(),
-        })
+        sheets.update(
+            {
+                "Components": solution.components.reset_index(),
+                "Configurations": solution.configurations.reset_index(),
+                "Costs": solution.cost_breakdown.rename_axis("term").reset_index(),
+                "ScenarioCosts": solution.scenario_costs.reset_index(),
+                "Allocation": solution.allocation,
+                "Resources": solution.resources.reset_index(),
+            }
+        )
     return sheets
 
 

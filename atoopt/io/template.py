@@ -28,9 +28,13 @@ def instance_sheets(instance: Instance | None = None) -> dict[str, pd.DataFrame]
 
 def _records(instance: Instance, sheet: str, columns: list[str]) -> pd.DataFrame:
     frame = {
-        "Components": instance.components, "Configurations": instance.configurations,
-        "BOM": instance.bom, "Demand": instance.demand, "Scenarios": instance.scenarios,
-        "Resources": instance.resources, "ResourceUse": instance.resource_use,
+        "Components": instance.components,
+        "Configurations": instance.configurations,
+        "BOM": instance.bom,
+        "Demand": instance.demand,
+        "Scenarios": instance.scenarios,
+        "Resources": instance.resources,
+        "ResourceUse": instance.resource_use,
     }[sheet]
     if frame.index.name in columns:
         frame = frame.reset_index()
