@@ -12,13 +12,12 @@ where s demands a configuration using j; lots; fill-rate targets; resources.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 
-from .highs import LP, HighsResult, run_highs
+from .highs import LP, HighsResult
 from .instance import Instance
 
 
@@ -35,15 +34,18 @@ class MatrixModel:
 
     def plan(self, instance: Instance, result: HighsResult):
         """Stock (J), assembly (S x I) and availability duals (S x J) of a solved LP."""
+        return self.plan_from(instance, result.x, result.row_dual)
+
+    def plan_from(self, instance: Instance, x: np.ndarray, row_dual: np.ndarray):
+        """:meth:`plan` from the column values ``x`` and row duals of the EF."""
         a = instance.arrays
-        x = result.x
         stock = a.on_hand + x[: self.n_order]
         assemble = np.zeros((len(a.S), len(a.I)))
         first = self.n_order + self.n_lots
         assemble[self.pair_scenario, self.pair_configuration] = x[first : first + len(self.pair_scenario)]
         dual = np.zeros((len(a.S), len(a.J)))
         j, s = self.availability_rows
-        dual[s, j] = result.row_dual[: len(j)]
+        dual[s, j] = row_dual[: len(j)]
         return stock, assemble, dual
 
 
@@ -169,28 +171,8 @@ def _add_resources(instance: Instance, add_rows, s_of_pair, i_of_pair, first_z) 
 
 
 def solve_matrix(instance: Instance, options=None):
-    """Solve through the matrix path; returns a :class:`~atoopt.solution.Solution`."""
-    from .solution import Solution
+    """Solve the matrix-built EF; returns a :class:`~atoopt.solution.Solution`."""
+    from .fastpath import solve_fast
     from .solve import SolveOptions
 
-    options = options or SolveOptions()
-    started = time.perf_counter()
-    model = build_matrix(instance)
-    build_time = time.perf_counter() - started
-    result = run_highs(model.lp, options.for_highs(instance))
-    rows, cols, nonzeros = model.lp.shape
-    solver = {
-        "path": "matrix",
-        "build_time": build_time,
-        "hand_off_time": result.hand_off_time,
-        "run_time": result.run_time,
-        "rows": rows,
-        "columns": cols,
-        "nonzeros": nonzeros,
-        "mip_gap": result.mip_gap,
-        "solver_objective": result.objective,
-    }
-    if not result.has_plan:
-        return Solution.without_plan(result.status, result.message, solver)
-    stock, assemble, dual = model.plan(instance, result)
-    return Solution.from_plan(instance, stock, assemble, dual, result.status, result.message, solver)
+    return solve_fast(instance, options or SolveOptions(), "matrix")

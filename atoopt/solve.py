@@ -17,6 +17,8 @@ import highspy
 import numpy as np
 import pyomo.environ as pyo
 
+from .decomposition import LShapedOptions
+from .fastpath import choose_path, solve_fast
 from .highs import HighsOptions, run_highs
 from .instance import Instance
 from .model import build_model
@@ -33,16 +35,25 @@ class SolveOptions:
 
     time_limit: seconds before HiGHS stops with the best plan found.
     mip_gap: relative gap at which an integer (lot-size) solve stops.
-    threads: HiGHS threads (0 lets HiGHS choose).
-    method: HiGHS algorithm: ``choose``, ``simplex``, ``ipm``, ``hipo`` or ``pdlp``.
+    threads: HiGHS threads (0 lets HiGHS choose); also the parallel subproblem solves.
+    method: HiGHS algorithm: ``auto`` (by size, :func:`~atoopt.highs.choose_method`),
+        or HiGHS' own ``choose``, ``simplex``, ``ipm``, ``hipo`` or ``pdlp``.
     verbose: show HiGHS' log.
+    path: ``auto``, ``matrix``, ``pyomo`` or ``decomposition`` (see :mod:`atoopt.fastpath`).
+    integer: lot sizes solved ``exact`` (HiGHS MIP), by ``round``-ing the LP plan, or ``auto``.
+    progress: called with bounds and elapsed time during long solves (:class:`~atoopt.progress.Progress`).
+    decomposition: settings of the L-shaped method (:class:`~atoopt.decomposition.LShapedOptions`).
     """
 
     time_limit: float | None = None
     mip_gap: float | None = None
     threads: int | None = None
-    method: str = "choose"
+    method: str = "auto"
     verbose: bool = False
+    path: str = "auto"
+    integer: str = "auto"
+    progress: Callable[[dict], None] | None = None
+    decomposition: LShapedOptions | None = None
 
     def for_highs(self, instance: Instance) -> HighsOptions:
         settings = instance.settings
@@ -68,8 +79,15 @@ def solve(
     """Find the stock levels of least expected cost.
 
     ``extend(model, instance)`` may add variables, constraints or cost terms to the
-    Pyomo model before it is solved (the model of :func:`~atoopt.model.build_model`).
+    Pyomo model before it is solved (the model of :func:`~atoopt.model.build_model`);
+    it takes the Pyomo path, the reference. Otherwise ``options.path`` decides
+    (:func:`~atoopt.fastpath.choose_path`): by default the matrix-built EF or its
+    decomposition, the same model built without Pyomo.
     """
+    options = options or SolveOptions()
+    path = choose_path(options, extend)
+    if path != "pyomo":
+        return solve_fast(instance, options, path)
     started = time.perf_counter()
     model = build_model(instance)
     if extend is not None:
@@ -89,12 +107,12 @@ def solve_model(
     started = time.perf_counter()
     compiled = compile_model(model)
     compile_time = time.perf_counter() - started
-    result = run_highs(compiled.lp, highs_options)
+    result = run_highs(compiled.lp, highs_options, progress=options.progress)
     rows, cols, nonzeros = compiled.lp.shape
     solver = {
         "solver": f"HiGHS {highspy.Highs().version()}",
         "path": "pyomo",
-        "method": highs_options.method,
+        "method": result.method,
         "build_time": build_time,
         "compile_time": compile_time,
         "hand_off_time": result.hand_off_time,

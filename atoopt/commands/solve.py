@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
 
+from ..fastpath import INTEGER_STRATEGIES, PATHS
 from ..instance import load
 from ..io.results import write_result
+from ..progress import Progress
 from ..solution import Solution
 from ..solve import SolveOptions, solve
 
@@ -25,9 +28,18 @@ def add_parser(subparsers):
     parser.add_argument("--threads", type=int, help="solver threads (0: HiGHS chooses)")
     parser.add_argument(
         "--method",
-        default="choose",
-        choices=["choose", "simplex", "ipm", "hipo", "pdlp"],
-        help="HiGHS algorithm (default: choose)",
+        default="auto",
+        choices=["auto", "choose", "simplex", "ipm", "hipo", "pdlp"],
+        help="HiGHS algorithm (default: auto, by model size; choose lets HiGHS pick)",
+    )
+    parser.add_argument("--path", dest="solve_path", default="auto", choices=PATHS, help="how to solve (default: auto)")
+    parser.add_argument(
+        "--integer", default="auto", choices=INTEGER_STRATEGIES, help="lot sizes: exact MIP or rounded LP plan"
+    )
+    parser.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        help="bounds and elapsed time on stderr during long solves (default: on, off with --json)",
     )
     parser.add_argument("--no-write", action="store_true", help="do not write the result workbook")
     parser.add_argument("-v", "--verbose", action="store_true", help="show the solver log")
@@ -40,8 +52,16 @@ def run(args) -> int:
     if not args.json:
         for line in instance.report.lines():
             print(line, file=sys.stderr)
+    show_progress = args.progress if args.progress is not None else not args.json
     options = SolveOptions(
-        time_limit=args.time_limit, mip_gap=args.mip_gap, threads=args.threads, method=args.method, verbose=args.verbose
+        time_limit=args.time_limit,
+        mip_gap=args.mip_gap,
+        threads=args.threads,
+        method=args.method,
+        verbose=args.verbose,
+        path=args.solve_path,
+        integer=args.integer,
+        progress=Progress() if show_progress else None,
     )
     solution = solve(instance, options)
     output = None
