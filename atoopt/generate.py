@@ -92,3 +92,28 @@ def random_instance(
         resource_use=resource_use,
         name=f"random_{components}x{configurations}x{scenarios}",
     )
+
+
+#: Named benchmark sizes: (components, configurations, scenarios, components per configuration).
+#: ``ref-*`` is the reference shape of ``baselines.md`` (100 x 200, 8 per configuration).
+SIZES: dict[str, tuple[int, int, int, int]] = {
+    "tiny": (10, 10, 10, 3),
+    "small": (30, 50, 50, 5),
+    "ref-50": (100, 200, 50, 8),
+    "ref-200": (100, 200, 200, 8),
+    "ref-500": (100, 200, 500, 8),
+    "ref-2000": (100, 200, 2000, 8),
+    "ref-10000": (100, 200, 10000, 8),
+    "wide-1000": (1000, 5000, 1000, 10),
+    "huge": (1000, 5000, 10000, 10),
+}
+
+
+def sized_instance(size: str, seed: int = 0, **options) -> Instance:
+    """The random instance of a named size in :data:`SIZES` (``options`` go to :func:`random_instance`)."""
+    if size not in SIZES:
+        from .errors import AtooptError
+
+        raise AtooptError(f"unknown size '{size}': use one of {', '.join(SIZES)}.")
+    components, configurations, scenarios, per = SIZES[size]
+    return random_instance(components, configurations, scenarios, per, seed=seed, **options)

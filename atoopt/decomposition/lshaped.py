@@ -36,6 +36,15 @@ import scipy.sparse as sp
 from ..highs import INF, LP, HighsOptions, run_highs
 from .blocks import Blocks
 
+#: With the trust region binding, the unregularised master (the lower bound) is
+#: solved only this often, or when the region's model predicts no more progress.
+LOWER_BOUND_EVERY = 4
+
+#: The first trust region, as a fraction of the largest warm-start order.
+INITIAL_RADIUS = 0.02
+#: At most this many bundles (cuts per iteration, theta columns of the master).
+MAX_BUNDLES = 500
+
 #: Relative gap between the bounds at which the method stops (the EF agrees to it).
 DEFAULT_GAP = 1e-7
 
@@ -160,33 +169,21 @@ def evaluate_plan(blocks: Blocks, q: np.ndarray, threads: int = 0) -> tuple[floa
 
 
 class Master:
-    """``min c0 q + sum_b theta_b`` over first-stage rows and cuts, optionally in a box."""
+    """``min c0 q + sum_b theta_b`` over first-stage rows and cuts, in a box or not.
+
+    Two HiGHS objects hold the same rows: one is solved in the trust region, the
+    other without it (the lower bound), so each restarts from its own last basis.
+    Cuts slack for :data:`CUT_AGE_LIMIT` solves in a row are dropped from each.
+    """
 
     def __init__(self, blocks: Blocks, theta_lower: np.ndarray):
         n, G = blocks.n_first, len(theta_lower)
         self.n, self.G = n, G
         self.lower, self.upper = blocks.first_lower, blocks.first_upper
-        self.highs = _quiet_highs()
-        h = self.highs
-        cost = np.concatenate([blocks.c_first, np.ones(G)])
-        h.addVars(
-            n + G,
-            np.concatenate([self.lower, theta_lower]),
-            np.clip(np.concatenate([self.upper, np.full(G, INF)]), -INF, INF),
-        )
-        h.changeColsCost(n + G, np.arange(n + G, dtype=np.int32), cost)
-        A = sp.csr_array(blocks.A_first)
-        if A.shape[0]:
-            h.addRows(
-                A.shape[0],
-                np.clip(blocks.first_row_lower, -INF, INF),
-                np.clip(blocks.first_row_upper, -INF, INF),
-                A.nnz,
-                A.indptr.astype(np.int32),
-                A.indices.astype(np.int32),
-                A.data.astype(float),
-            )
         self.q_index = np.arange(n, dtype=np.int32)
+        self.base_rows = blocks.A_first.shape[0]
+        self.box = _MasterLP(blocks, theta_lower)
+        self.free = _MasterLP(blocks, theta_lower)
         self.cuts = 0
 
     def add_cuts(self, group: np.ndarray, q: np.ndarray, value: np.ndarray, grad: np.ndarray) -> None:
@@ -198,32 +195,77 @@ class Master:
         dense[:, : self.n] = -grad
         dense[np.arange(k), self.n + group] = 1.0
         cut = sp.csr_array(dense)
-        self.highs.addRows(
-            k,
-            value - grad @ q,
-            np.full(k, INF),
-            cut.nnz,
-            cut.indptr.astype(np.int32),
-            cut.indices.astype(np.int32),
-            cut.data,
-        )
+        for lp in (self.box, self.free):
+            lp.add_rows(cut, value - grad @ q)
         self.cuts += k
 
     def solve(self, centre: np.ndarray | None = None, radius: float = math.inf) -> tuple[float, np.ndarray, np.ndarray]:
         """The model's minimum (in the box ``|q - centre| <= radius``): value, q, theta."""
+        if centre is None or not math.isfinite(radius):
+            return self.free.solve(self.q_index, self.lower, self.upper)
+        low, high = np.maximum(self.lower, centre - radius), np.minimum(self.upper, centre + radius)
+        return self.box.solve(self.q_index, low, high)
+
+
+#: A cut slack at this many master solves in a row leaves the master.
+CUT_AGE_LIMIT = 8
+
+
+class _MasterLP:
+    """One HiGHS object of the master, with the age of each cut row."""
+
+    def __init__(self, blocks: Blocks, theta_lower: np.ndarray):
+        n, G = blocks.n_first, len(theta_lower)
+        self.n = n
+        self.highs = h = _quiet_highs()
+        h.setOptionValue("simplex_strategy", 1)
+        upper = np.clip(np.concatenate([blocks.first_upper, np.full(G, INF)]), -INF, INF)
+        h.addVars(n + G, np.concatenate([blocks.first_lower, theta_lower]), upper)
+        h.changeColsCost(n + G, np.arange(n + G, dtype=np.int32), np.concatenate([blocks.c_first, np.ones(G)]))
+        A = sp.csr_array(blocks.A_first)
+        self.base = A.shape[0]
+        if self.base:
+            self.add_rows(A, blocks.first_row_lower, blocks.first_row_upper)
+        self.age = np.zeros(0, dtype=int)
+        self.rhs = np.zeros(0)
+
+    def add_rows(self, rows: sp.csr_array, lower: np.ndarray, upper: np.ndarray | None = None) -> None:
+        upper = np.full(rows.shape[0], INF) if upper is None else np.clip(upper, -INF, INF)
+        self.highs.addRows(
+            rows.shape[0],
+            np.clip(lower, -INF, INF),
+            upper,
+            rows.nnz,
+            rows.indptr.astype(np.int32),
+            rows.indices.astype(np.int32),
+            rows.data.astype(float),
+        )
+        if hasattr(self, "age"):  # a cut, not a first-stage row
+            self.age = np.concatenate([self.age, np.zeros(rows.shape[0], dtype=int)])
+            self.rhs = np.concatenate([self.rhs, lower])
+
+    def solve(self, index, low, high) -> tuple[float, np.ndarray, np.ndarray]:
         h = self.highs
-        low, high = self.lower, self.upper
-        if centre is not None and math.isfinite(radius):
-            low, high = np.maximum(low, centre - radius), np.minimum(high, centre + radius)
-        h.changeColsBounds(self.n, self.q_index, low, np.clip(high, -INF, INF))
+        h.changeColsBounds(len(index), index, low, np.clip(high, -INF, INF))
         h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:  # numerical trouble: start afresh once
             h.clearSolver()
             h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError(f"master: {h.modelStatusToString(h.getModelStatus())}")
-        x = np.asarray(h.getSolution().col_value)
-        return h.getInfo().objective_function_value, x[: self.n], x[self.n :]
+        solution = h.getSolution()
+        x = np.asarray(solution.col_value)
+        value = h.getInfo().objective_function_value
+        activity = np.asarray(solution.row_value)[self.base :]
+        slack = activity - self.rhs > 1e-7 * (1.0 + np.abs(self.rhs))
+        self.age = np.where(slack, self.age + 1, 0)
+        old = np.flatnonzero(self.age >= CUT_AGE_LIMIT)
+        if len(old):
+            h.deleteRows(len(old), (old + self.base).astype(np.int32))
+            keep = np.ones(len(self.age), dtype=bool)
+            keep[old] = False
+            self.age, self.rhs = self.age[keep], self.rhs[keep]
+        return value, x[: self.n], x[self.n :]
 
 
 def lshaped(
@@ -248,15 +290,22 @@ def lshaped(
     f_hat, values, grads, best = evaluate(q_hat)
     master.add_cuts(np.arange(G), q_hat, values, grads)
     lower = -math.inf
-    radius = max(1.0, 0.1 * float(np.abs(q_hat).max(initial=0.0)))
+    radius = max(1.0, INITIAL_RADIUS * float(np.abs(q_hat).max(initial=0.0)))
     history = []
+    clock = {"master": 0.0, "recourse": 0.0}
     status = "optimal"
     iteration = 0
     try:
         for iteration in range(1, options.max_iterations + 1):
+            tick = time.perf_counter()
             m_box, q_k, theta = master.solve(q_hat, radius)
             free = _inside(q_k, q_hat, radius, master.lower, master.upper)
-            lower = max(lower, m_box + const if free else master.solve()[0] + const)
+            predicted = f_hat - (m_box + const)
+            if free:  # the box does not bind: its minimum is the model's
+                lower = max(lower, m_box + const)
+            elif predicted <= options.gap * max(1.0, abs(f_hat)) or iteration % LOWER_BOUND_EVERY == 0:
+                lower = max(lower, master.solve()[0] + const)
+            clock["master"] += time.perf_counter() - tick
             gap = (f_hat - lower) / max(1.0, abs(f_hat))
             record = {
                 "iteration": iteration,
@@ -275,8 +324,9 @@ def lshaped(
             if time.perf_counter() > deadline:
                 status = "time_limit"
                 break
+            tick = time.perf_counter()
             f_k, values, grads, results = evaluate(q_k)
-            predicted = f_hat - (m_box + const)
+            clock["recourse"] += time.perf_counter() - tick
             violated = np.flatnonzero(values - theta > 1e-9 * (1.0 + np.abs(values)))
             master.add_cuts(violated, q_k, values[violated], grads[violated])
             if f_k < f_hat - 1e-4 * max(predicted, 0.0):  # serious step
@@ -304,13 +354,13 @@ def lshaped(
         duals=duals,
         iterations=iteration,
         history=history,
-        times={"setup": setup_time, "warm_start": warm_time, "total": total, "bundles": G},
+        times={"setup": setup_time, "warm_start": warm_time, "total": total, "bundles": G, **clock},
     )
 
 
 def default_bundle_size(n_scenarios: int) -> int:
-    """Scenarios per subproblem: at most about 200 bundles, so the master stays small."""
-    return max(1, math.ceil(n_scenarios / 200))
+    """Scenarios per subproblem: one, up to :data:`MAX_BUNDLES` bundles (a master of bounded size)."""
+    return max(1, math.ceil(n_scenarios / MAX_BUNDLES))
 
 
 def _inside(q, centre, radius, lower, upper) -> bool:
