@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import stat
+import subprocess
 import sys
 
 import pytest
@@ -89,8 +90,6 @@ def test_conformance_with_the_interface(tmp_path):
     )
     launcher.chmod(launcher.stat().st_mode | stat.S_IEXEC)
     env = {**os.environ, "PATH": f"{tmp_path}:{os.environ['PATH']}"}
-    import subprocess
-
     result = subprocess.run(
         [sys.executable, CONFORMANCE, str(launcher)], capture_output=True, text=True, env=env, timeout=600
     )
