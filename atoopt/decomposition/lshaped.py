@@ -121,6 +121,8 @@ class Bundle:
 
     def evaluate(self, q: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
         """``Q_b(q)``, a subgradient, and the solution (z, row duals)."""
+        if self.cols.stop == self.cols.start:  # no demand in these scenarios: nothing to decide
+            return 0.0, np.zeros(len(q)), np.zeros(0), np.zeros(0)
         h = self.highs
         h.changeRowsBounds(len(self.index), self.index, np.full(len(self.index), -INF), self.upper - self.T @ q)
         h.run()
@@ -316,6 +318,8 @@ def lshaped(
                 "cuts": master.cuts,
                 "elapsed": time.perf_counter() - started,
             }
+            if gap <= options.gap:
+                record["final"] = True
             history.append(record)
             if progress is not None:
                 progress(record)
