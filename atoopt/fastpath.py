@@ -5,7 +5,8 @@
 - ``pyomo``: the reference model (always when the user passes ``extend=``);
 - ``matrix``: the same EF assembled with numpy and handed to HiGHS in one call;
 - ``decomposition``: the regularised L-shaped method on that EF's scenario blocks;
-- ``auto`` (default): decomposition from :data:`DECOMPOSE_FROM_SCENARIOS` scenarios
+- ``auto`` (default): the exact closed form when no two configurations share a
+  component (:mod:`atoopt.decomposition.closed_form`); decomposition from :data:`DECOMPOSE_FROM_SCENARIOS` scenarios
   when the model allows it (no fill-rate target links the scenarios), the matrix
   EF otherwise.
 
@@ -22,7 +23,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from .decomposition import LShapedOptions, NotDecomposableError, lshaped, split
+from .decomposition import LShapedOptions, NotDecomposableError, closed_form, lshaped, split
 from .decomposition.lshaped import evaluate_plan
 from .errors import AtooptError
 from .highs import HighsResult, run_highs
@@ -57,6 +58,8 @@ def solve_fast(instance: Instance, options, path: str = "auto") -> Solution:
     started = time.perf_counter()
     model = build_matrix(instance)
     run = _Run(instance, options, model, time.perf_counter() - started)
+    if path == "auto" and closed_form.applies(instance):
+        return run.closed_form()
     if path == "decomposition" or (path == "auto" and len(instance.arrays.S) >= DECOMPOSE_FROM_SCENARIOS):
         try:
             run.blocks = split(model, instance.arrays.p)
@@ -103,6 +106,17 @@ class _Run:
         res, x, row_dual = outcome
         message = "optimal plan found." if res.status == "optimal" else "stopped at its limit with the best plan found."
         return self._finish(x, row_dual, res.status, message)
+
+    def closed_form(self) -> Solution:
+        """Configurations share no component: the newsvendor of each, exactly."""
+        started = time.perf_counter()
+        stock, assemble, dual = closed_form.solve_closed_form(self.instance)
+        self.solver.update(path="closed-form", method="newsvendor per configuration")
+        self.solver["run_time"] = time.perf_counter() - started
+        solver = self._solver()
+        solution = Solution.from_plan(self.instance, stock, assemble, dual, "optimal", "optimal plan found.", solver)
+        solution.solver["extract_time"] = time.perf_counter() - started - self.solver["run_time"]
+        return solution
 
     def integer(self) -> Solution:
         """Integer lots: exact MIP when small (or asked), else rounding of the LP relaxation."""

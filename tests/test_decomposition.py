@@ -82,3 +82,50 @@ def test_fill_rate_targets_are_routed_to_the_extensive_form():
     assert solution.solver["path"] == "matrix"
     assert "fill-rate" in solution.solver["notes"]
     assert solution.expected_total_cost == pytest.approx(_ef_objective(instance), rel=1e-6)
+
+
+def _disjoint_instance(seed, bounds):
+    """Five kits, each with its own two components: no component is shared."""
+    import pandas as pd
+
+    import atoopt
+
+    rng = np.random.default_rng(seed)
+    J, I = [f"c{j}" for j in range(12)], [f"p{i}" for i in range(5)]
+    comps = pd.DataFrame(
+        {
+            "component": J,
+            "holding_cost": rng.uniform(0.5, 2, 12).round(2),
+            "unit_cost": rng.uniform(1, 5, 12).round(2),
+            "salvage_value": rng.uniform(0, 0.4, 12).round(2),
+        }
+    )
+    if bounds:
+        comps["on_hand"] = rng.integers(0, 30, 12).astype(float)
+        comps["min_stock"] = np.where(rng.random(12) < 0.3, 40.0, 0.0)
+        comps["max_stock"] = np.where(rng.random(12) < 0.3, 80.0, np.nan)
+    confs = pd.DataFrame(
+        {"configuration": I, "price": rng.uniform(30, 60, 5).round(2), "shortage_cost": rng.uniform(0, 10, 5).round(2)}
+    )
+    bom = pd.DataFrame(
+        [(I[i], J[2 * i + k], float(rng.integers(1, 3))) for i in range(5) for k in range(2)],
+        columns=["configuration", "component", "quantity"],
+    )
+    demand = pd.DataFrame(
+        [(f"s{s}", i, round(max(0.0, rng.normal(30, 10)), 1)) for s in range(40) for i in I],
+        columns=["scenario", "configuration", "demand"],
+    )
+    return atoopt.Instance.from_frames(comps, confs, bom, demand[demand["demand"] > 0])
+
+
+@pytest.mark.parametrize("bounds", [False, True])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_closed_form_when_no_component_is_shared(seed, bounds):
+    from atoopt.decomposition import closed_form
+
+    instance = _disjoint_instance(seed, bounds)
+    assert closed_form.applies(instance)
+    solution = solve(instance)
+    assert solution.solver["path"] == "closed-form"
+    assert solution.expected_total_cost == pytest.approx(_ef_objective(instance), rel=1e-9)
+    assert not closed_form.applies(random_instance(10, 10, 5, 3, seed=seed))  # shared components
