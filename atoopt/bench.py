@@ -15,6 +15,11 @@ Methods:
 - ``pyomo-build``: the Pyomo model built and compiled to the same matrix
   (no solve), against our ``build_matrix``.
 
+Times are wall-clock seconds (HiGHS' own clock for ``highs-*``); ``<method>_cpu``
+is the CPU time of this process, all threads, which a shared machine's load
+disturbs less (the L-shaped method uses more CPU than wall time when it runs
+its subproblems in parallel).
+
 Memory: the peak of Python/numpy allocations (tracemalloc) while building the
 EF, handing it to HiGHS and extracting a plan; HiGHS' own C++ memory is not
 traced, so this is what we add beyond HiGHS, reported per nonzero.
@@ -81,6 +86,7 @@ def bench_size(
     row["overhead_bytes_per_nonzero"] = row["overhead_bytes"] / nonzeros
     for method in methods:
         say(f"{size}: {method} ...")
+        cpu = time.process_time()
         if method.startswith("highs-"):
             algorithm = method.removeprefix("highs-")
             if algorithm == "hipo" and not hipo_available():
@@ -103,7 +109,8 @@ def bench_size(
                 s = solution.solver
                 row["matrix_highs"] = s.get("run_time")
                 row["matrix_overhead"] = s["build_time"] + s.get("hand_off_time", 0) + s.get("extract_time", 0)
-        say(f"{size}: {method} {row[method] if row[method] is not None else 'n/a'}")
+        row[f"{method}_cpu"] = time.process_time() - cpu
+        say(f"{size}: {method} {row[method] if row[method] is not None else 'n/a'} s (cpu {row[f'{method}_cpu']:.1f} s)")
     row["load_after"] = os.getloadavg()[0]
     row.update(ratios(row))
     return row
