@@ -110,7 +110,8 @@ def bench_size(
                 row["matrix_highs"] = s.get("run_time")
                 row["matrix_overhead"] = s["build_time"] + s.get("hand_off_time", 0) + s.get("extract_time", 0)
         row[f"{method}_cpu"] = time.process_time() - cpu
-        say(f"{size}: {method} {row[method] if row[method] is not None else 'n/a'} s (cpu {row[f'{method}_cpu']:.1f} s)")
+        took = "n/a" if row[method] is None else f"{row[method]:.2f}"
+        say(f"{size}: {method} {took} s (cpu {row[f'{method}_cpu']:.1f} s)")
     row["load_after"] = os.getloadavg()[0]
     row.update(ratios(row))
     return row
