@@ -37,7 +37,7 @@ import highspy
 import numpy as np
 
 from .generate import SIZES, sized_instance
-from .highs import HighsOptions, _highs_lp, hipo_available, run_highs
+from .highs import HighsOptions, hipo_available, run_highs, to_highs
 from .matrix import build_matrix
 from .solution import Solution
 from .solve import SolveOptions, solve
@@ -139,7 +139,7 @@ def _overhead_bytes(instance) -> int:
     tracemalloc.start()
     try:
         model = build_matrix(instance)
-        handed = _highs_lp(model.lp)
+        handed = to_highs(model.lp)
         x = np.zeros(model.lp.shape[1])
         stock, assemble, dual = model.plan_from(instance, x, np.zeros(model.lp.shape[0]))
         Solution.from_plan(instance, stock, assemble, dual)

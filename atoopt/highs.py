@@ -127,7 +127,7 @@ def run_highs(lp: LP, options: HighsOptions, duals: bool = True, progress=None) 
     method = choose_method(lp) if options.method == "auto" else options.method
     if h.setOptionValue("solver", method) != highspy.HighsStatus.kOk:
         return _failed(f"this HiGHS build cannot use the method '{method}'; choose another (--method).", 0.0)
-    status = h.passModel(_highs_lp(lp))
+    status = h.passModel(to_highs(lp))
     hand_off = time.perf_counter() - started
     if status == highspy.HighsStatus.kError:
         return _failed("HiGHS rejected the model (an internal error in atoopt: please report it).", hand_off)
@@ -189,7 +189,8 @@ def _mip_bounds(out) -> dict:
     return bounds
 
 
-def _highs_lp(lp: LP) -> highspy.HighsLp:
+def to_highs(lp: LP) -> highspy.HighsLp:
+    """``lp`` as a highspy ``HighsLp`` (column-wise matrix, infinite limits as HiGHS' infinity)."""
     A = sp.csc_array(lp.A)
     A.sort_indices()
     model = highspy.HighsLp()

@@ -40,9 +40,13 @@ def test_extend_takes_the_pyomo_path_and_other_paths_refuse_it():
 
 def test_many_scenarios_are_decomposed_automatically(monkeypatch):
     monkeypatch.setattr(fastpath, "DECOMPOSE_FROM_SCENARIOS", 10)
-    solution = solve(newsvendor())  # 10 scenarios
+    instance = random_instance(6, 8, 12, 3, seed=4)  # components shared: no closed form
+    solution = solve(instance)
     assert solution.solver["path"] == "decomposition"
-    assert solution.expected_total_cost == pytest.approx(7.8, rel=1e-9)
+    reference = solve(instance, SolveOptions(path="matrix"))
+    assert solution.expected_total_cost == pytest.approx(reference.expected_total_cost, rel=1e-6)
+    assert solve(newsvendor()).solver["path"] == "closed-form"  # one kit: its own newsvendor
+    assert solve(newsvendor()).expected_total_cost == pytest.approx(7.8, rel=1e-9)
 
 
 def test_algorithm_is_chosen_by_size_and_can_be_overridden(monkeypatch):

@@ -33,7 +33,7 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from ..highs import INF, LP, HighsOptions, run_highs
+from ..highs import INF, LP, HighsOptions, run_highs, to_highs
 from .blocks import Blocks
 
 #: With the trust region binding, the unregularised master (the lower bound) is
@@ -101,23 +101,18 @@ class Bundle:
         self.upper = blocks.row_upper[r0:r1]
         self.index = np.arange(r1 - r0, dtype=np.int32)
         self.lower_bound = blocks.bound_below(first, last)
-        W = sp.csc_array(blocks.W[r0:r1, c0:c1])
-        W.sort_indices()
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = c1 - c0, r1 - r0
-        lp.col_cost_ = blocks.c_second[c0:c1]
-        lp.col_lower_ = blocks.col_lower[c0:c1]
-        lp.col_upper_ = blocks.col_upper[c0:c1]
-        lp.row_lower_ = np.full(r1 - r0, -INF)
-        lp.row_upper_ = np.clip(self.upper, -INF, INF)
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = W.indptr.astype(np.int32)
-        lp.a_matrix_.index_ = W.indices.astype(np.int32)
-        lp.a_matrix_.value_ = W.data.astype(float)
+        lp = LP(
+            c=blocks.c_second[c0:c1],
+            A=sp.csc_array(blocks.W[r0:r1, c0:c1]),
+            row_lower=np.full(r1 - r0, -np.inf),
+            row_upper=self.upper,
+            col_lower=blocks.col_lower[c0:c1],
+            col_upper=blocks.col_upper[c0:c1],
+        )
         self.highs = _quiet_highs()
         self.highs.setOptionValue("solver", "simplex")
         self.highs.setOptionValue("simplex_strategy", 1)  # dual: restarts well after a change of limits
-        self.highs.passModel(lp)
+        self.highs.passModel(to_highs(lp))
 
     def evaluate(self, q: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
         """``Q_b(q)``, a subgradient, and the solution (z, row duals)."""
@@ -125,12 +120,7 @@ class Bundle:
             return 0.0, np.zeros(len(q)), np.zeros(0), np.zeros(0)
         h = self.highs
         h.changeRowsBounds(len(self.index), self.index, np.full(len(self.index), -INF), self.upper - self.T @ q)
-        h.run()
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:  # numerical trouble: start afresh once
-            h.clearSolver()
-            h.run()
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            raise RuntimeError(f"subproblem: {h.modelStatusToString(h.getModelStatus())}")
+        _run_to_optimum(h, "subproblem")
         solution = h.getSolution()
         dual = np.asarray(solution.row_dual)
         value = h.getInfo().objective_function_value
@@ -198,7 +188,7 @@ class Master:
         dense[np.arange(k), self.n + group] = 1.0
         cut = sp.csr_array(dense)
         for lp in (self.box, self.free):
-            lp.add_rows(cut, value - grad @ q)
+            lp.add_cuts(cut, value - grad @ q)
         self.cuts += k
 
     def solve(self, centre: np.ndarray | None = None, radius: float = math.inf) -> tuple[float, np.ndarray, np.ndarray]:
@@ -227,34 +217,31 @@ class _MasterLP:
         A = sp.csr_array(blocks.A_first)
         self.base = A.shape[0]
         if self.base:
-            self.add_rows(A, blocks.first_row_lower, blocks.first_row_upper)
+            self._add(A, blocks.first_row_lower, blocks.first_row_upper)
         self.age = np.zeros(0, dtype=int)
         self.rhs = np.zeros(0)
 
-    def add_rows(self, rows: sp.csr_array, lower: np.ndarray, upper: np.ndarray | None = None) -> None:
-        upper = np.full(rows.shape[0], INF) if upper is None else np.clip(upper, -INF, INF)
+    def add_cuts(self, rows: sp.csr_array, lower: np.ndarray) -> None:
+        """Cut rows ``rows x >= lower``, each of age 0."""
+        self._add(rows, lower, np.full(rows.shape[0], np.inf))
+        self.age = np.concatenate([self.age, np.zeros(rows.shape[0], dtype=int)])
+        self.rhs = np.concatenate([self.rhs, lower])
+
+    def _add(self, rows: sp.csr_array, lower: np.ndarray, upper: np.ndarray) -> None:
         self.highs.addRows(
             rows.shape[0],
             np.clip(lower, -INF, INF),
-            upper,
+            np.clip(upper, -INF, INF),
             rows.nnz,
             rows.indptr.astype(np.int32),
             rows.indices.astype(np.int32),
             rows.data.astype(float),
         )
-        if hasattr(self, "age"):  # a cut, not a first-stage row
-            self.age = np.concatenate([self.age, np.zeros(rows.shape[0], dtype=int)])
-            self.rhs = np.concatenate([self.rhs, lower])
 
     def solve(self, index, low, high) -> tuple[float, np.ndarray, np.ndarray]:
         h = self.highs
         h.changeColsBounds(len(index), index, low, np.clip(high, -INF, INF))
-        h.run()
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:  # numerical trouble: start afresh once
-            h.clearSolver()
-            h.run()
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            raise RuntimeError(f"master: {h.modelStatusToString(h.getModelStatus())}")
+        _run_to_optimum(h, "master")
         solution = h.getSolution()
         x = np.asarray(solution.col_value)
         value = h.getInfo().objective_function_value
@@ -404,6 +391,16 @@ def _warm_start(blocks: Blocks, options: LShapedOptions) -> np.ndarray:
     if not result.has_plan:
         return np.clip(np.zeros(n_first), blocks.first_lower, blocks.first_upper)
     return np.clip(result.x[:n_first], blocks.first_lower, blocks.first_upper)
+
+
+def _run_to_optimum(h: highspy.Highs, what: str) -> None:
+    """Run from the last basis; after numerical trouble start afresh once; else raise."""
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        h.clearSolver()
+        h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        raise RuntimeError(f"{what}: {h.modelStatusToString(h.getModelStatus())}")
 
 
 def _quiet_highs() -> highspy.Highs:
