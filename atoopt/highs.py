@@ -131,7 +131,7 @@ def run_highs(lp: LP, options: HighsOptions, duals: bool = True, progress=None) 
     hand_off = time.perf_counter() - started
     if status == highspy.HighsStatus.kError:
         return _failed("HiGHS rejected the model (an internal error in atoopt: please report it).", hand_off)
-    with Ticker(progress, f"HiGHS {method}") as ticker:
+    with Ticker(progress, "HiGHS MIP" if lp.is_mip else f"HiGHS {method}") as ticker:
         if progress is not None and lp.is_mip:
             h.cbMipInterrupt.subscribe(lambda e: ticker.latest.update(_mip_bounds(e.data_out)))
         h.run()

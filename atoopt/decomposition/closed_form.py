@@ -26,8 +26,10 @@ def applies(instance: Instance) -> bool:
     """Whether :func:`solve_closed_form` gives the exact optimum of ``instance``."""
     a = instance.arrays
     uses = np.diff(a.A.tocsc().indptr)
+    low, high = a.order_bounds
     return bool(
         np.all(uses <= 1)
+        and np.all(low <= high)
         and instance.resource_table()[0].empty
         and np.all(np.isnan(a.lot_size))
         and np.all(np.isnan(a.f) | (a.f <= 0))
