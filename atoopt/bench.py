@@ -105,6 +105,9 @@ def bench_size(
             row[method] = time.perf_counter() - started
             row[f"{method}_objective"] = solution.expected_total_cost
             row[f"{method}_status"] = solution.status
+            row[f"{method}_path"] = solution.solver.get("path")
+            if "iterations" in solution.solver:
+                row[f"{method}_iterations"] = solution.solver["iterations"]
             if method == "matrix":
                 s = solution.solver
                 row["matrix_highs"] = s.get("run_time")
