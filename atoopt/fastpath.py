@@ -194,6 +194,8 @@ class _Run:
             if self.blocks is not None:
                 q = x_lp[: nJ + n_lots].copy()
                 q[lots], q[nJ:] = n * size, n
+                if not self.blocks.first_stage_feasible(q):  # e.g. a budget the rounding overshoots
+                    continue
                 value, z, duals = evaluate_plan(self.blocks, q, self.highs.threads)
                 x = np.concatenate([q, z])
                 row_dual = np.zeros(relaxed.shape[0])

@@ -63,7 +63,7 @@ def test_algorithm_is_chosen_by_size_and_can_be_overridden(monkeypatch):
 
 @pytest.mark.parametrize("path", ["matrix", "decomposition"])
 def test_rounded_lots_incumbent_is_within_its_reported_gap(path):
-    instance = random_instance(10, 12, 20, 3, seed=11, prices=True, features=("lots", "on_hand"))
+    instance = random_instance(10, 12, 20, 3, seed=11, prices=True, features=("lots", "on_hand", "resources"))
     exact = solve(instance, SolveOptions(path=path, integer="exact", mip_gap=0.0))
     rounded = solve(instance, SolveOptions(path=path, integer="round"))
     best, found = exact.expected_total_cost, rounded.expected_total_cost

@@ -64,6 +64,17 @@ class Blocks:
     def n_scenarios(self) -> int:
         return len(self.row_start) - 1
 
+    def first_stage_feasible(self, q: np.ndarray, tolerance: float = 1e-7) -> bool:
+        """Whether ``q`` keeps its bounds and the first-stage (and induced) rows."""
+        activity = self.A_first @ q
+        scale = tolerance * (1.0 + np.abs(activity))
+        return bool(
+            np.all(q >= self.first_lower - tolerance * (1.0 + np.abs(q)))
+            and np.all(q <= self.first_upper + tolerance * (1.0 + np.abs(q)))
+            and np.all(activity >= self.first_row_lower - scale)
+            and np.all(activity <= self.first_row_upper + scale)
+        )
+
     def bound_below(self, first: int, last: int) -> float:
         """A lower bound of the second-stage cost of scenarios ``first:last`` (any q)."""
         c0, c1 = self.col_start[first], self.col_start[last]
