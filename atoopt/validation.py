@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import schema
 from .errors import Report, Source
+from .io.numbers import AmbiguousNumberError, parse_number_text
 
 #: At most this many cell messages per column; the rest are counted.
 MAX_CELL_MESSAGES = 20
@@ -51,6 +52,8 @@ def validate(tables: Mapping[str, pd.DataFrame], source: Source | None = None):
             continue
         if spec["layout"] == "settings":
             typed[sheet] = _settings(raw, report)
+        elif sheet == "Demand" and is_wide_demand(raw):
+            typed[sheet] = _records(sheet, long_demand(raw, typed.get("Configurations"), report), report)
         else:
             typed[sheet] = _records(sheet, raw, report)
     if report.errors:  # structure or cell types are off: cross checks would only echo them
@@ -279,8 +282,8 @@ def _as_number(value) -> float:
         number = float(value)
     elif isinstance(value, str):
         try:
-            number = float(value.strip())
-        except ValueError:
+            number = parse_number_text(value)
+        except AmbiguousNumberError:
             return math.nan
     else:
         return math.nan
@@ -290,8 +293,18 @@ def _as_number(value) -> float:
 def _not_a_number(value) -> str:
     if isinstance(value, bool):
         return f"{value} (a true/false value) is where a number belongs."
-    if hasattr(value, "year"):
-        return f"{value} (a date) is where a number belongs."
+    if hasattr(value, "year") or hasattr(value, "hour") or hasattr(value, "days"):
+        return f"{value} (a date or time) is where a number belongs; the cell may be formatted as a date."
+    if isinstance(value, str):
+        try:
+            parse_number_text(value)
+        except AmbiguousNumberError:
+            return (
+                f"'{value.strip()}' is ambiguous: 1,234 means one thousand two hundred and thirty-four in some "
+                "countries and one point two three four in others."
+            )
+        if value.strip().startswith("#"):
+            return f"the cell shows the error {value.strip()} (a formula that failed)."
     return f"'{value}' is not a number."
 
 
@@ -308,6 +321,55 @@ def _plain(value):
     if isinstance(value, float) and math.isnan(value):
         return None
     return value.item() if isinstance(value, np.generic) else value
+
+
+# -- demand in wide form ---------------------------------------------------------------
+
+
+def is_wide_demand(raw: pd.DataFrame) -> bool:
+    """A Demand sheet with a scenario column and one column per configuration (no 'demand')."""
+    columns = [c for c in raw.columns if not c.startswith("_unnamed_")]
+    return "scenario" in columns and "configuration" not in columns and "demand" not in columns and len(columns) > 1
+
+
+def long_demand(raw: pd.DataFrame, configurations: pd.DataFrame | None, report: Report) -> pd.DataFrame:
+    """Wide demand (row: scenario, columns: configurations) as long rows, row numbers kept.
+
+    Headers match declared configurations ignoring case; a header that is none is an
+    error at its cell. Blank cells mean no demand; bad cells are reported at their
+    own column and left out.
+    """
+    declared = {} if configurations is None else {str(c).lower(): c for c in configurations["configuration"]}
+    demand_attr = schema.attributes("Demand").loc["demand"]
+    pieces = []
+    for column in raw.columns:
+        if column == "scenario" or column.startswith("_unnamed_") or column == "description":
+            continue
+        name = declared.get(column, column if not declared else None)
+        if name is None:
+            report.error(
+                "Demand",
+                1,
+                column,
+                f"'{column}' is not a configuration: in wide form each column after 'scenario' is one.",
+                f"rename it to a configuration from sheet 'Configurations'{_did_you_mean(column, declared.values())}, "
+                "or delete the column.",
+            )
+            continue
+        attr = demand_attr.copy()
+        attr["column"], attr["required"] = column, False
+        attr["default"] = math.nan
+        values = _typed(raw[column], attr, report)
+        given = values.notna()
+        pieces.append(
+            pd.DataFrame(
+                {"scenario": raw["scenario"][given], "configuration": name, "demand": values[given]},
+                index=raw.index[given],
+            )
+        )
+    if not pieces:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in ("scenario", "configuration", "demand")})
+    return pd.concat(pieces).sort_index(kind="stable").astype(object)
 
 
 # -- records across sheets ----------------------------------------------------------
@@ -343,8 +405,9 @@ def _check_references(typed: dict[str, pd.DataFrame], report: Report) -> None:
             continue
         declared = set(typed[target][schema.SHEETS.loc[target, "key"][0]])
         frame = typed[sheet]
-        for row in frame.index[~frame[column].isin(declared)]:
-            value = frame.at[row, column]
+        frame[column] = _match_case(sheet, column, frame[column], declared, report)
+        unknown = ~frame[column].isin(declared)
+        for row, value in zip(frame.index[unknown], frame[column][unknown]):
             report.error(
                 sheet,
                 row,
@@ -368,10 +431,39 @@ def _check_references(typed: dict[str, pd.DataFrame], report: Report) -> None:
                 )
 
 
+def _match_case(sheet: str, column: str, ids: pd.Series, declared: set, report: Report) -> pd.Series:
+    """Ids that differ from exactly one declared id only in case are read as that id, with a notice."""
+    folded: dict[str, object] = {}
+    for name in declared:
+        key = str(name).casefold()
+        folded[key] = None if key in folded else name  # two ids differing only in case: no guess
+    fixed = ids.copy()
+    seen: set = set()
+    for position, value in enumerate(ids):
+        if value in declared or not isinstance(value, str):
+            continue
+        match = folded.get(value.casefold())
+        if match is None:
+            continue
+        fixed.iloc[position] = match
+        if value not in seen:
+            seen.add(value)
+            report.notice(
+                sheet,
+                ids.index[position],
+                column,
+                f"'{value}' is read as '{match}' (ids differ only in upper/lower case).",
+                f"write '{match}' to silence this notice.",
+            )
+    return fixed
+
+
 def _scenarios(typed: dict[str, pd.DataFrame], report: Report) -> pd.DataFrame:
     """Scenario ids with probabilities: from Scenarios, or equal shares of those in Demand."""
     demand = typed["Demand"]
     given = typed.get("Scenarios")
+    if given is not None and given.empty:
+        given = None  # an empty Scenarios sheet (as in a fresh template) means equal shares
     if given is None:
         ids = list(dict.fromkeys(demand["scenario"]))
         if not ids:
@@ -385,15 +477,6 @@ def _scenarios(typed: dict[str, pd.DataFrame], report: Report) -> pd.DataFrame:
             return pd.DataFrame(columns=["probability"])
         probability = pd.Series(1.0 / len(ids), index=pd.Index(ids, name="scenario"))
         return probability.to_frame("probability").assign(description="")
-    if given.empty:
-        report.error(
-            "Scenarios",
-            None,
-            None,
-            "the sheet has no scenarios.",
-            "list one scenario per row, or delete the sheet to use those in Demand.",
-        )
-        return pd.DataFrame(columns=["probability"])
     probability = given["probability"]
     if probability.isna().all():
         probability = pd.Series(1.0 / len(given), index=given.index)

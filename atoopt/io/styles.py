@@ -1,0 +1,134 @@
+"""Shared looks of the workbooks atoopt writes: headers, widths, number formats, tables.
+
+One place for the conventions a reader of both the template and the result meets:
+bold shaded headers frozen in row 1, thousands separators, percentages, columns wide
+enough for their header and values, and each block of records an Excel table.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+TITLE_FONT = Font(bold=True, size=14, color="1F4E78")
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+MONEY = "#,##0.00"
+UNITS = "#,##0.##"
+WHOLE = "#,##0"
+PERCENT = "0.0%"
+RATIO = "0.00"
+
+#: Widest a column is made, in characters.
+MAX_WIDTH = 60
+
+#: Leading characters Excel would treat as the start of a formula.
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def number_format(unit: str) -> str:
+    """The display format of a column from its unit in the schema."""
+    if unit == "fraction":
+        return PERCENT
+    if "currency" in unit:
+        return MONEY
+    return UNITS
+
+
+def style_header(worksheet: Worksheet, row: int = 1, freeze: bool = True) -> None:
+    """Bold white-on-blue header cells; rows above and including ``row`` stay in view."""
+    for cell in worksheet[row]:
+        if cell.value is not None:
+            cell.fill = HEADER_FILL
+            cell.font = HEADER_FONT
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+    if freeze:
+        worksheet.freeze_panes = worksheet.cell(row=row + 1, column=1).coordinate
+
+
+def fit_widths(worksheet: Worksheet, minimum: int = 10, sample: int = 200) -> None:
+    """Each column as wide as its widest header or value among the first ``sample`` rows."""
+    widths: dict[int, int] = {}
+    for row in worksheet.iter_rows(min_row=1, max_row=min(worksheet.max_row, sample)):
+        for cell in row:
+            if cell.value is None:
+                continue
+            text = _shown(cell.value, cell.number_format)
+            widths[cell.column] = max(widths.get(cell.column, minimum), min(len(text) + 2, MAX_WIDTH))
+    for column, width in widths.items():
+        worksheet.column_dimensions[get_column_letter(column)].width = width
+
+
+def _shown(value, fmt: str) -> str:
+    if isinstance(value, float):
+        return f"{value:,.2f}" if fmt != PERCENT else f"{value:.1%}"
+    return str(value)
+
+
+def add_table(worksheet: Worksheet, name: str, columns: int, last_row: int, first_row: int = 1) -> Table:
+    """Make rows ``first_row..last_row`` (header first) an Excel table with filter buttons."""
+    last_row = max(last_row, first_row + 1)  # a table needs a row under its header
+    ref = f"A{first_row}:{get_column_letter(columns)}{last_row}"
+    table = Table(displayName=table_name(name), ref=ref)
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    worksheet.add_table(table)
+    return table
+
+
+def table_name(name: str) -> str:
+    """A valid Excel table name (letters, digits and underscores, starting with a letter)."""
+    cleaned = re.sub(r"\W", "_", name)
+    return cleaned if cleaned[:1].isalpha() else f"T_{cleaned}"
+
+
+def write_frame(
+    worksheet: Worksheet,
+    frame: pd.DataFrame,
+    formats: dict[str, str] | None = None,
+    first_row: int = 1,
+    table: str | None = None,
+) -> None:
+    """Write ``frame`` (header row first) at ``first_row``, formatted, safe against formulas."""
+    formats = formats or {}
+    for col, name in enumerate(frame.columns, start=1):
+        worksheet.cell(row=first_row, column=col, value=str(name))
+    for r, values in enumerate(frame.itertuples(index=False, name=None), start=first_row + 1):
+        for col, value in enumerate(values, start=1):
+            put(worksheet, r, col, value)
+    for col, name in enumerate(frame.columns, start=1):
+        fmt = formats.get(name)
+        if fmt:
+            for (cell,) in worksheet.iter_rows(
+                min_row=first_row + 1, max_row=first_row + len(frame), min_col=col, max_col=col
+            ):
+                cell.number_format = fmt
+    style_header(worksheet, first_row, freeze=first_row == 1)
+    if table:
+        add_table(worksheet, table, len(frame.columns), first_row + len(frame), first_row)
+
+
+def put(worksheet: Worksheet, row: int, column: int, value):
+    """Write one value; text Excel would run as a formula (=, +, -, @) stays text."""
+    if value is None or (isinstance(value, float) and value != value):
+        return worksheet.cell(row=row, column=column)
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    cell = worksheet.cell(row=row, column=column, value=value)
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        cell.data_type = "s"
+    return cell
+
+
+def print_fit(worksheet: Worksheet, landscape: bool = True) -> None:
+    """Print (and render to PDF) the sheet one page wide."""
+    worksheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    worksheet.page_setup.fitToWidth = 1
+    worksheet.page_setup.fitToHeight = 0
+    worksheet.sheet_properties.pageSetUpPr.fitToPage = True
