@@ -47,7 +47,7 @@ def run(args) -> int:
     output = None
     if solution.has_plan and not args.no_write:
         output = args.output or default_output(args.path)
-        write_result(solution, output, instance.name)
+        write_result(solution, output, instance.name, instance=instance, source=args.path)
     if args.json:
         print(json.dumps(solution.summary(), indent=2))
     else:

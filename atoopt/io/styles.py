@@ -18,6 +18,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 TITLE_FONT = Font(bold=True, size=14, color="1F4E78")
+SUBTITLE_FONT = Font(bold=True, size=12, color="1F4E78")
+BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 MONEY = "#,##0.00"
