@@ -6,10 +6,12 @@ import json
 import sys
 from pathlib import Path
 
+from ..errors import InputError
 from ..instance import load
 from ..io.results import write_result
 from ..solution import Solution
 from ..solve import SolveOptions, solve
+from .validate import add_annotate_option, write_annotated
 
 #: Exit statuses of a solve without a plan (2 is bad input, as for a usage error).
 EXIT_NO_PLAN = {"infeasible": 3, "unbounded": 4, "time_limit": 5, "error": 5}
@@ -31,12 +33,18 @@ def add_parser(subparsers):
     )
     parser.add_argument("--no-write", action="store_true", help="do not write the result workbook")
     parser.add_argument("-v", "--verbose", action="store_true", help="show the solver log")
+    add_annotate_option(parser)
     parser.set_defaults(run=run)
     return parser
 
 
 def run(args) -> int:
-    instance = load(args.path)
+    try:
+        instance = load(args.path)
+    except InputError as exc:
+        if any(p.sheet for p in exc.report.problems):
+            write_annotated(args, exc.report)
+        raise
     if not args.json:
         for line in instance.report.lines():
             print(line, file=sys.stderr)
