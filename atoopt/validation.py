@@ -58,6 +58,9 @@ def validate(tables: Mapping[str, pd.DataFrame], source: Source | None = None):
             typed[sheet] = _records(sheet, raw, report)
     if report.errors:  # structure or cell types are off: cross checks would only echo them
         return None, report
+    for sheet, spec in schema.SHEETS.iterrows():  # an optional sheet left empty (as in a template) is absent
+        if not spec["required"] and spec["layout"] == "records" and sheet in typed and typed[sheet].empty:
+            del typed[sheet]
     _check_keys(typed, report)
     _check_references(typed, report)
     scenarios = _scenarios(typed, report)
@@ -462,8 +465,6 @@ def _scenarios(typed: dict[str, pd.DataFrame], report: Report) -> pd.DataFrame:
     """Scenario ids with probabilities: from Scenarios, or equal shares of those in Demand."""
     demand = typed["Demand"]
     given = typed.get("Scenarios")
-    if given is not None and given.empty:
-        given = None  # an empty Scenarios sheet (as in a fresh template) means equal shares
     if given is None:
         ids = list(dict.fromkeys(demand["scenario"]))
         if not ids:

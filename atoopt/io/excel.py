@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError, Report, Source
-from .formulas import uncalculated_formulas
+from .formulas import unreadable_cells
 from .limits import check_workbook_size
 
 #: Engines that read cells, fastest first.
@@ -138,7 +138,7 @@ def _check_formulas(path: Path, tables: dict[str, pd.DataFrame]) -> None:
 
     known = {_squash(s) for s in schema.SHEETS.index}
     try:
-        missing = uncalculated_formulas(path, {name for name in tables if _squash(name) in known})
+        missing = unreadable_cells(path, {name for name in tables if _squash(name) in known})
     except (zipfile.BadZipFile, KeyError):
         return
     if not missing:
@@ -146,13 +146,22 @@ def _check_formulas(path: Path, tables: dict[str, pd.DataFrame]) -> None:
     report = Report(Source("xlsx", str(path)))
     for sheet, cells in missing.items():
         columns = list(tables[sheet].columns)
-        for row, col, formula in cells[:MAX_FORMULA_MESSAGES]:
+        for row, col, kind, text in cells[:MAX_FORMULA_MESSAGES]:
             name = columns[col - 1] if col <= len(columns) else None
+            if kind == "error":
+                report.error(
+                    sheet,
+                    row,
+                    name,
+                    f"the cell shows the error {text} (a formula that failed, or an error typed in).",
+                    "correct the formula or enter a plain number.",
+                )
+                continue
             report.error(
                 sheet,
                 row,
                 name,
-                f"the cell holds a formula (={formula}) whose value was never calculated: the file was "
+                f"the cell holds a formula (={text}) whose value was never calculated: the file was "
                 "written by a program that does not calculate formulas.",
                 "open the file in Excel or LibreOffice and save it (that calculates and stores every value), "
                 "then run atoopt again.",
@@ -162,7 +171,7 @@ def _check_formulas(path: Path, tables: dict[str, pd.DataFrame]) -> None:
                 sheet,
                 None,
                 None,
-                f"{len(cells) - MAX_FORMULA_MESSAGES} more formula cells have no saved value.",
+                f"{len(cells) - MAX_FORMULA_MESSAGES} more cells have no value atoopt can read (see above).",
                 "open the file in Excel or LibreOffice and save it.",
             )
     raise InputError(report)
@@ -196,7 +205,7 @@ def _check_template_version(path: Path, tables: dict[str, pd.DataFrame]) -> None
                 name,
                 row,
                 "value",
-                f"this workbook is template version {value}, which this atoopt does not read "
+                f"this workbook is template version {value if version is None else version}, which this atoopt does not read "
                 f"(it reads version {', '.join(map(str, sorted(READABLE_VERSIONS)))}).",
                 "update atoopt (pip install -U atoopt)"
                 if newer

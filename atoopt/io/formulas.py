@@ -1,4 +1,4 @@
-"""Find formula cells saved without a value (written by a program that does not calculate).
+"""Find cells a reader would see as blank: formulas saved without a value, and error values.
 
 Excel and LibreOffice store each formula with the value it last showed (``<v>``);
 libraries such as openpyxl write the formula alone. Readers then see a blank cell.
@@ -22,6 +22,8 @@ _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _CELL_START = re.compile(rb"<(?:\w+:)?c\s[^>]*>")
 _REF = re.compile(rb'\sr="([A-Z]+)(\d+)"')
 _VALUE = re.compile(rb"<(?:\w+:)?v>[^<]")
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*\bt="e"[^>]*>')
+_VALUE_TEXT = re.compile(rb"<(?:\w+:)?v>([^<]*)<")
 _FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f[^>]*>([^<]*)<")
 
 
@@ -37,18 +39,35 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def uncalculated_formulas(path: Path, sheets: set[str]) -> dict[str, list[tuple[int, int, str]]]:
-    """Per sheet: (row, column number, formula) of each formula cell with no saved value."""
-    found: dict[str, list[tuple[int, int, str]]] = {}
+def unreadable_cells(path: Path, sheets: set[str]) -> dict[str, list[tuple[int, int, str, str]]]:
+    """Per sheet: (row, column number, kind, text) of each cell a reader would see as blank.
+
+    kind ``formula``: a formula with no saved value (text: the formula);
+    kind ``error``: a cell showing an error such as #DIV/0! (text: the error).
+    """
+    found: dict[str, list[tuple[int, int, str, str]]] = {}
     with zipfile.ZipFile(path) as archive:
         for name, part in sheet_parts(archive).items():
             if name not in sheets:
                 continue
             xml = archive.read(part)
-            cells = list(_cells_without_value(xml))
+            cells = [(r, c, "formula", f) for r, c, f in _cells_without_value(xml)]
+            cells += list(_error_cells(xml))
             if cells:
-                found[name] = cells
+                found[name] = sorted(cells)
     return found
+
+
+def _error_cells(xml: bytes):
+    if b't="e"' not in xml:
+        return
+    for head in _ERROR_CELL.finditer(xml):
+        ref = _REF.search(head.group(0))
+        end = xml.find(b"</", head.end())
+        value = _VALUE_TEXT.search(xml, head.end(), xml.find(b"</c>", head.end()) if end >= 0 else len(xml))
+        if ref:
+            text = value.group(1).decode() if value else "#ERROR"
+            yield int(ref.group(2)), _column_number(ref.group(1).decode()), "error", html.unescape(text)
 
 
 def _cells_without_value(xml: bytes):

@@ -31,11 +31,17 @@ _DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d
 
 def check_workbook_size(
     path: Path,
-    max_uncompressed: int = MAX_UNCOMPRESSED,
-    max_ratio: float = MAX_RATIO,
-    max_cells: int = MAX_CELLS,
+    max_uncompressed: int | None = None,
+    max_ratio: float | None = None,
+    max_cells: int | None = None,
 ) -> None:
-    """Raise :class:`InputError` if the workbook at ``path`` is too large to read safely."""
+    """Raise :class:`InputError` if the workbook at ``path`` is too large to read safely.
+
+    Limits left ``None`` take the module's :data:`MAX_UNCOMPRESSED`, :data:`MAX_RATIO`, :data:`MAX_CELLS`.
+    """
+    max_uncompressed = MAX_UNCOMPRESSED if max_uncompressed is None else max_uncompressed
+    max_ratio = MAX_RATIO if max_ratio is None else max_ratio
+    max_cells = MAX_CELLS if max_cells is None else max_cells
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
