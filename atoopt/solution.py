@@ -196,9 +196,9 @@ def _resource_use(instance: Instance, order, stock, Z) -> pd.DataFrame:
         total = np.zeros(len(a.S))
         for per, values in (("order", order), ("stock", stock)):
             part = rows[rows["per"] == per]
-            total += float(part["usage"].to_numpy() @ values[j_of.get_indexer(part["item"])])
+            total += float(part["usage"].to_numpy(dtype=float) @ values[j_of.get_indexer(part["item"])])
         part = rows[rows["per"] == "assembly"]
-        total += Z[:, i_of.get_indexer(part["item"])] @ part["usage"].to_numpy()
+        total += Z[:, i_of.get_indexer(part["item"])] @ part["usage"].to_numpy(dtype=float)
         use[k] = total.max() if len(total) else 0.0
     table = resources.assign(use=pd.Series(use))
     table["slack"] = table["capacity"] - table["use"]

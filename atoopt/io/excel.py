@@ -205,7 +205,8 @@ def _check_template_version(path: Path, tables: dict[str, pd.DataFrame]) -> None
                 name,
                 row,
                 "value",
-                f"this workbook is template version {value if version is None else version}, which this atoopt does not read "
+                f"this workbook is template version {value if version is None else version}, "
+                "which this atoopt does not read "
                 f"(it reads version {', '.join(map(str, sorted(READABLE_VERSIONS)))}).",
                 "update atoopt (pip install -U atoopt)"
                 if newer
