@@ -13,7 +13,7 @@ from atoopt.errors import InputError
 from atoopt.instance import load
 from atoopt.io import excel, limits
 
-from .conftest import FIXTURES, newsvendor_sheets, write_book
+from .conftest import FIXTURES, newsvendor_sheets, write_workbook
 
 
 def problems(path) -> str:
@@ -71,7 +71,7 @@ def test_dates_and_booleans_where_numbers_belong(engine, monkeypatch):
 def test_formulas_without_saved_values_say_to_save_in_excel(tmp_path):
     sheets = newsvendor_sheets()
     sheets["Demand"][3][2] = "=1+1"  # openpyxl writes the formula alone, with no value
-    path = write_book(tmp_path / "formula.xlsx", sheets)
+    path = write_workbook(tmp_path / "formula.xlsx", sheets)
     text = problems(path)
     assert (
         "sheet 'Demand', row 4, column 'demand': the cell holds a formula (=1+1) whose value was never calculated"
@@ -83,7 +83,7 @@ def test_formulas_without_saved_values_say_to_save_in_excel(tmp_path):
 def test_numbers_as_text_with_commas_and_an_ambiguous_one(tmp_path):
     sheets = newsvendor_sheets()
     sheets["Components"] = [["component", "holding_cost", "unit_cost"], ["part", "1,0", "1,234"]]
-    text = problems(write_book(tmp_path / "text.xlsx", sheets))
+    text = problems(write_workbook(tmp_path / "text.xlsx", sheets))
     assert "sheet 'Components', row 2, column 'unit_cost': '1,234' is ambiguous" in text
     assert "holding_cost" not in text  # '1,0' reads as 1
 
@@ -91,21 +91,21 @@ def test_numbers_as_text_with_commas_and_an_ambiguous_one(tmp_path):
 def test_excel_error_values_are_named(tmp_path):
     sheets = newsvendor_sheets()
     sheets["Components"] = [["component", "holding_cost"], ["part", "#DIV/0!"]]
-    text = problems(write_book(tmp_path / "err.xlsx", sheets))
+    text = problems(write_workbook(tmp_path / "err.xlsx", sheets))
     assert "column 'holding_cost': the cell shows the error #DIV/0! (a formula that failed" in text
 
 
 def test_wide_demand_equals_long_demand(tmp_path):
-    long = load(write_book(tmp_path / "long.xlsx", newsvendor_sheets()))
+    long = load(write_workbook(tmp_path / "long.xlsx", newsvendor_sheets()))
     wide_rows = [["Scenario", " KIT "]] + [[f"d{k}", k if k else None] for k in range(10)]
-    wide = load(write_book(tmp_path / "wide.xlsx", newsvendor_sheets(wide_rows)))
+    wide = load(write_workbook(tmp_path / "wide.xlsx", newsvendor_sheets(wide_rows)))
     assert list(wide.arrays.S) == [f"d{k}" for k in range(1, 10)]  # blank = no demand: d0 never appears
     assert wide.arrays.D[:, 0].tolist() == long.arrays.D[1:, 0].tolist()
 
 
 def test_wide_demand_unknown_configuration_and_bad_cell(tmp_path):
     rows = [["scenario", "kit", "kitt"], ["a", "x", 1]]
-    text = problems(write_book(tmp_path / "wide.xlsx", newsvendor_sheets(rows)))
+    text = problems(write_workbook(tmp_path / "wide.xlsx", newsvendor_sheets(rows)))
     assert "sheet 'Demand', row 1, column 'kitt': 'kitt' is not a configuration" in text
     assert "(did you mean 'kit'?)" in text
     assert "sheet 'Demand', row 2, column 'kit': 'x' is not a number." in text
@@ -114,7 +114,7 @@ def test_wide_demand_unknown_configuration_and_bad_cell(tmp_path):
 def test_empty_rows_and_stray_spaces(tmp_path):
     sheets = newsvendor_sheets()
     sheets["Components"] = [["  Component ", "Holding_Cost"], [None, None], [" part ", " 1 "]]
-    instance = load(write_book(tmp_path / "spaces.xlsx", sheets))
+    instance = load(write_workbook(tmp_path / "spaces.xlsx", sheets))
     assert list(instance.components.index) == ["part"]
     assert instance.components.loc["part", "holding_cost"] == 1
 
@@ -159,7 +159,7 @@ def test_input_is_never_modified(tmp_path):
 def test_time_values_are_refused(tmp_path):
     sheets = newsvendor_sheets()
     sheets["Components"] = [["component", "holding_cost"], ["part", dt.time(8, 30)]]
-    path = write_book(tmp_path / "time.xlsx", sheets)
+    path = write_workbook(tmp_path / "time.xlsx", sheets)
     book = openpyxl.load_workbook(path)
     book["Components"]["B2"].number_format = "hh:mm"
     book.save(path)

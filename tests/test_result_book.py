@@ -21,7 +21,7 @@ from atoopt.io.report import binding_limits, order_plan, shortage_chance
 from atoopt.io.result_book import write_result_workbook
 from atoopt.solve import solve
 
-from .conftest import newsvendor_sheets, write_book
+from .conftest import newsvendor_sheets, write_workbook
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +107,7 @@ def test_report_columns_on_a_hand_solved_case(tmp_path):
     """Newsvendor, demand 0..9: stock 6, need 4.5 -> safety stock 1.5; runs out when demand is 7, 8 or 9."""
     from atoopt.instance import load
 
-    instance = load(write_book(tmp_path / "nv.xlsx", newsvendor_sheets()))
+    instance = load(write_workbook(tmp_path / "nv.xlsx", newsvendor_sheets()))
     solution = solve(instance)
     plan = order_plan(solution, instance).set_index("component")
     assert plan.loc["part", "stock"] == pytest.approx(6)
@@ -163,7 +163,7 @@ def test_thousands_of_scenarios_stay_bounded(tmp_path, monkeypatch):
 
 
 def test_solve_cli_writes_the_manager_workbook_atomically(tmp_path):
-    path = write_book(tmp_path / "nv.xlsx", newsvendor_sheets())
+    path = write_workbook(tmp_path / "nv.xlsx", newsvendor_sheets())
     before = path.read_bytes()
     assert main(["solve", str(path)]) == 0
     assert path.read_bytes() == before
@@ -197,7 +197,7 @@ def test_annotate_marks_each_problem_cell_and_links_to_it(tmp_path):
     sheets = newsvendor_sheets()
     sheets["BOM"].append(["kit", "gear", 1])
     sheets["Components"] = [["component", "holding_cost"], ["part", "lots"]]
-    path = write_book(tmp_path / "bad.xlsx", sheets)
+    path = write_workbook(tmp_path / "bad.xlsx", sheets)
     before = path.read_bytes()
     assert main(["validate", str(path), "--annotate"]) == 2
     assert path.read_bytes() == before
@@ -214,7 +214,7 @@ def test_annotate_marks_each_problem_cell_and_links_to_it(tmp_path):
 def test_solve_annotate_marks_unknown_ids(tmp_path):
     sheets = newsvendor_sheets()
     sheets["BOM"].append(["kit", "gear", 1])
-    path = write_book(tmp_path / "bad.xlsx", sheets)
+    path = write_workbook(tmp_path / "bad.xlsx", sheets)
     out = tmp_path / "marked.xlsx"
     assert main(["solve", str(path), "--annotate", str(out)]) == 2
     book = openpyxl.load_workbook(out)
@@ -226,7 +226,7 @@ def test_solve_annotate_marks_unknown_ids(tmp_path):
 def test_annotate_refuses_to_overwrite_the_input(tmp_path, capsys):
     sheets = newsvendor_sheets()
     sheets["BOM"].append(["kit", "gear", 1])
-    path = write_book(tmp_path / "bad.xlsx", sheets)
+    path = write_workbook(tmp_path / "bad.xlsx", sheets)
     before = path.read_bytes()
     assert main(["validate", str(path), "--annotate", str(path)]) == 1
     assert "the input is never changed" in capsys.readouterr().err
