@@ -18,7 +18,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from ..errors import AtooptError, Problem, Report
 from .results import write_atomic
-from .styles import put, write_frame
+from .styles import WRAP, print_fit, put, write_frame
 
 FILLS = {
     "error": PatternFill("solid", fgColor="FFC7CE"),
@@ -125,8 +125,12 @@ def _problem_sheet(book, rows: list[dict]) -> None:
             link = put(worksheet, n, 3, worksheet.cell(row=n, column=3).value)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=target, tooltip="go to the cell")
             link.font = LINK
-    for letter, width in zip("ABCDE", (10, 16, 8, 80, 60)):
+    for letter, width in zip("ABCDE", (10, 16, 8, 70, 50)):
         worksheet.column_dimensions[letter].width = width
+    for row in worksheet.iter_rows(min_row=2, min_col=4, max_col=5):
+        for cell in row:
+            cell.alignment = WRAP
+    print_fit(worksheet)
     book.active = 0
     for other in book.worksheets[1:]:
         other.sheet_view.tabSelected = False

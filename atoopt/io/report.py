@@ -151,7 +151,7 @@ def plan_sentences(solution: Solution, instance: Instance, plan: pd.DataFrame, s
     lines = [
         f"Order {ordered['order'].sum():,.0f} units of {len(ordered)} of the {len(plan)} components, "
         f"{ordered['order_cost'].sum():,.2f}{money} in all.",
-        f"Expected total cost of the plan: {solution.expected_total_cost:,.2f}{money} (negative: an expected profit).",
+        _cost_sentence(solution.expected_total_cost, money),
     ]
     risky = served[served["shortage_chance"] >= RISK_CHANCE].sort_values("expected_shortage", ascending=False)
     if risky.empty:
@@ -181,3 +181,9 @@ def plan_sentences(solution: Solution, instance: Instance, plan: pd.DataFrame, s
         limits = [w for w in limits if any(k in w for k in ("budget", "resource", "storage"))]
         lines.append(f"Fully used: {', '.join(limits)}; more of it would allow more stock.")
     return lines
+
+
+def _cost_sentence(cost: float, money: str) -> str:
+    if cost < 0:
+        return f"Expected result of the plan: a profit of {-cost:,.2f}{money} (expected total cost {cost:,.2f}{money})."
+    return f"Expected total cost of the plan: {cost:,.2f}{money}."

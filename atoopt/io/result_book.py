@@ -32,7 +32,6 @@ from .styles import (
     RATIO,
     SUBTITLE_FONT,
     TITLE_FONT,
-    UNITS,
     WRAP,
     fit_widths,
     print_fit,
@@ -50,6 +49,8 @@ MAX_ECHO_ROWS = 20_000
 
 SUMMARY, ORDER_PLAN, SERVICE, SCENARIOS, ALLOCATION = "Summary", "Order plan", "Service", "Scenarios", "Allocation"
 
+#: Quantities in the result show one decimal (plans are continuous unless lots are set).
+UNITS = "#,##0.0"
 _MONEY_COLUMNS = ("unit cost", "order value", "value of one more unit", "shortage cost per unit")
 _PERCENT_COLUMNS = ("chance of running out", "fill rate", "fill-rate target", "chance of a shortage", "probability")
 
@@ -113,6 +114,7 @@ def _summary(ws, solution, instance, plan, served, notes: list[str]) -> None:
     chart.add_data(Reference(ws, min_col=2, min_row=row, max_row=row + len(table)), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=row + 1, max_row=row + len(table)))
     chart.legend = None
+    chart.x_axis.tickLblPos = "low"  # category names clear of bars below zero
     ws.add_chart(chart, f"D{row}")
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 22

@@ -29,7 +29,7 @@ PERCENT = "0.0%"
 RATIO = "0.00"
 
 #: Widest a column is made, in characters.
-MAX_WIDTH = 60
+MAX_WIDTH = 45
 
 #: Leading characters Excel would treat as the start of a formula.
 FORMULA_START = ("=", "+", "-", "@")
@@ -55,17 +55,26 @@ def style_header(worksheet: Worksheet, row: int = 1, freeze: bool = True) -> Non
         worksheet.freeze_panes = worksheet.cell(row=row + 1, column=1).coordinate
 
 
-def fit_widths(worksheet: Worksheet, minimum: int = 10, sample: int = 200) -> None:
-    """Each column as wide as its widest header or value among the first ``sample`` rows."""
+def fit_widths(worksheet: Worksheet, minimum: int = 10, sample: int = 200, header_row: int = 1) -> None:
+    """Each column as wide as its widest value among the first ``sample`` rows.
+
+    Header text wraps onto two lines, so a long header widens its column only to
+    its longest word or half its length.
+    """
     widths: dict[int, int] = {}
     for row in worksheet.iter_rows(min_row=1, max_row=min(worksheet.max_row, sample)):
         for cell in row:
-            if cell.value is None:
+            if cell.value is None or type(cell).__name__ == "MergedCell":
                 continue
             text = _shown(cell.value, cell.number_format)
-            widths[cell.column] = max(widths.get(cell.column, minimum), min(len(text) + 2, MAX_WIDTH))
+            need = len(text) + 2
+            if cell.row == header_row:
+                need = max(max(len(w) for w in text.split() or [""]), (len(text) + 1) // 2) + 3
+            widths[cell.column] = max(widths.get(cell.column, minimum), min(need, MAX_WIDTH))
     for column, width in widths.items():
         worksheet.column_dimensions[get_column_letter(column)].width = width
+    if any(len(str(c.value or "")) > widths.get(c.column, minimum) - 3 for c in worksheet[header_row]):
+        worksheet.row_dimensions[header_row].height = 30
 
 
 def _shown(value, fmt: str) -> str:

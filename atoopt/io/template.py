@@ -256,9 +256,9 @@ def _instructions(worksheet) -> None:
         need = "required" if spec["required"] else "optional"
         for _, attr in schema.attributes(sheet).iterrows():
             required = "yes" if attr["required"] else ""
-            default = attr["default"] if _given(attr["default"]) and not attr["required"] else ""
+            default = _word(attr["default"]) if _given(attr["default"]) and not attr["required"] else ""
             rows.append((sheet, need, attr["column"], required, attr["unit"], default, attr["description"]))
-        rows.append((sheet, need, "", "", "", "", spec["description"]))
+        rows.append((sheet, need, "(the sheet)", "", "", "", spec["description"]))
     table = pd.DataFrame(
         rows, columns=["sheet", "sheet is", "column / setting", "required", "unit", "blank means", "meaning"]
     )
@@ -273,11 +273,18 @@ def _instructions(worksheet) -> None:
         worksheet.row_dimensions[line].height = 15 * max(1, math.ceil(len(_INTRO[line - 1]) / 150))
 
 
+def _word(value) -> str:
+    """A default as a manager reads it: 0, 1, 0.0001, false."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return f"{value:g}" if isinstance(value, (int, float)) else str(value)
+
+
 def _sheet_order(values: pd.Series) -> pd.Series:
     if values.name == "sheet":
         order = {name: n for n, name in enumerate(schema.SHEETS.index)}
         return values.map(order)
-    return values.map(lambda v: v != "")  # the sheet's own description first
+    return values.map(lambda v: v != "(the sheet)")  # the sheet's own description first
 
 
 def _metadata(worksheet) -> None:
