@@ -231,3 +231,11 @@ def test_annotate_refuses_to_overwrite_the_input(tmp_path, capsys):
     assert main(["validate", str(path), "--annotate", str(path)]) == 1
     assert "the input is never changed" in capsys.readouterr().err
     assert path.read_bytes() == before
+
+
+def test_solve_refuses_to_write_the_result_over_the_input(tmp_path, capsys):
+    path = write_workbook(tmp_path / "nv.xlsx", newsvendor_sheets())
+    before = path.read_bytes()
+    assert main(["solve", str(path), "-o", str(path)]) == 1
+    assert "the result would overwrite the input" in capsys.readouterr().err
+    assert path.read_bytes() == before

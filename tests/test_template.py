@@ -124,3 +124,12 @@ def test_template_version_is_checked_on_read(template, version, fix, tmp_path):
     text = str(err.value)
     assert f"sheet '{METADATA}', row 2, column 'value'" in text
     assert f"template version {version}, which this atoopt does not read" in text and fix in text
+
+
+def test_template_never_overwrites_a_workbook_unless_forced(template, capsys):
+    before = template.read_bytes()
+    assert main(["template", str(template)]) == 1
+    assert "exists; choose another name, or pass --force" in capsys.readouterr().err
+    assert template.read_bytes() == before
+    assert main(["template", str(template), "--force", "--example", "smoothie_bar"]) == 0
+    assert load(template).name == "template"

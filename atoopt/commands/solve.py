@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import AtooptError, InputError
 from ..instance import load
 from ..io.results import write_result
 from ..solution import Solution
@@ -55,6 +55,8 @@ def run(args) -> int:
     output = None
     if solution.has_plan and not args.no_write:
         output = args.output or default_output(args.path)
+        if Path(output).resolve() == Path(args.path).resolve():
+            raise AtooptError(f"the result would overwrite the input '{args.path}'; name another file with -o.")
         write_result(solution, output, instance.name, instance=instance, source=args.path)
     if args.json:
         print(json.dumps(solution.summary(), indent=2))
