@@ -45,7 +45,7 @@ MAX_SCENARIO_ROWS = 10_000
 #: Most allocation rows (scenario x configuration) written; beyond, the costliest scenarios'.
 MAX_ALLOCATION_ROWS = 20_000
 #: Most rows of an input sheet echoed (the input file itself is named and hashed).
-MAX_ECHO_ROWS = 20_000
+MAX_ECHO_ROWS = 10_000
 
 SUMMARY, ORDER_PLAN, SERVICE, SCENARIOS, ALLOCATION = "Summary", "Order plan", "Service", "Scenarios", "Allocation"
 

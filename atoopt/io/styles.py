@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
@@ -108,21 +109,42 @@ def write_frame(
 ) -> None:
     """Write ``frame`` (header row first) at ``first_row``, formatted, safe against formulas."""
     formats = formats or {}
-    for col, name in enumerate(frame.columns, start=1):
-        worksheet.cell(row=first_row, column=col, value=str(name))
-    for r, values in enumerate(frame.itertuples(index=False, name=None), start=first_row + 1):
-        for col, value in enumerate(values, start=1):
-            put(worksheet, r, col, value)
-    for col, name in enumerate(frame.columns, start=1):
-        fmt = formats.get(name)
-        if fmt:
-            for (cell,) in worksheet.iter_rows(
-                min_row=first_row + 1, max_row=first_row + len(frame), min_col=col, max_col=col
-            ):
-                cell.number_format = fmt
+    styles = [formats.get(name) for name in frame.columns]
+    rows = [[_cell(worksheet, v, fmt) for v, fmt in zip(values, styles)] for values in frame.itertuples(index=False)]
+    if first_row == 1 and not worksheet._cells:  # a fresh sheet: append, openpyxl's fast path
+        worksheet.append([str(name) for name in frame.columns])
+        for row in rows:
+            worksheet.append(row)
+    else:
+        for col, name in enumerate(frame.columns, start=1):
+            worksheet.cell(row=first_row, column=col, value=str(name))
+        for r, row in enumerate(rows, start=first_row + 1):
+            for col, value in enumerate(row, start=1):
+                target = worksheet.cell(row=r, column=col, value=getattr(value, "value", value))
+                if isinstance(value, Cell):
+                    target.data_type, target.number_format = value.data_type, value.number_format
     style_header(worksheet, first_row, freeze=first_row == 1)
     if table:
         add_table(worksheet, table, len(frame.columns), first_row + len(frame), first_row)
+
+
+def _cell(worksheet: Worksheet, value, fmt: str | None):
+    """A value ready to append: plain Python, None for NaN; a Cell where a format or text type is needed."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+        if isinstance(value, float) and value != value:
+            return None
+    text = isinstance(value, str)
+    if not fmt and not (text and value.startswith(FORMULA_START)):
+        return value
+    cell = Cell(worksheet, value=value)
+    if text and value.startswith(FORMULA_START):
+        cell.data_type = "s"
+    if fmt:
+        cell.number_format = fmt
+    return cell
 
 
 def put(worksheet: Worksheet, row: int, column: int, value):
