@@ -239,3 +239,15 @@ def test_solve_refuses_to_write_the_result_over_the_input(tmp_path, capsys):
     assert main(["solve", str(path), "-o", str(path)]) == 1
     assert "the result would overwrite the input" in capsys.readouterr().err
     assert path.read_bytes() == before
+
+
+def test_validate_annotate_on_a_valid_workbook_keeps_its_notices(tmp_path):
+    sheets = newsvendor_sheets()
+    sheets["Components"] = [["component", "holding_cost", "supplier"], ["part", 1, "ACME"]]
+    path = write_workbook(tmp_path / "ok.xlsx", sheets)
+    out = tmp_path / "checked.xlsx"
+    assert main(["validate", str(path), "--annotate", str(out)]) == 0
+    book = openpyxl.load_workbook(out)
+    assert book["Problems"]["A2"].value == "notice"
+    assert "not one atoopt reads" in book["Components"]["C1"].comment.text
+    assert book["Components"]["C1"].fill.fgColor.rgb.endswith("DDEBF7")

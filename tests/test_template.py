@@ -58,11 +58,11 @@ def test_template_dropdowns_and_number_checks(template):
     book = openpyxl.load_workbook(template)
     last = SPARE_ROWS + 1
     bom = _validations(book["BOM"])
-    assert bom[f"A2:A{last}"].type == "list" and bom[f"A2:A{last}"].formula1.startswith("='Configurations'!$A$2")
-    assert bom[f"B2:B{last}"].formula1.startswith("='Components'!$A$2")
+    assert bom[f"A2:A{last}"].type == "list" and bom[f"A2:A{last}"].formula1.startswith("'Configurations'!$A$2")
+    assert bom[f"B2:B{last}"].formula1.startswith("'Components'!$A$2")
     assert bom[f"C2:C{last}"].operator == "greaterThan" and bom[f"C2:C{last}"].formula1 == "0"
     demand = _validations(book["Demand"])
-    assert demand[f"B2:B{last}"].formula1.startswith("='Configurations'!$A$2")
+    assert demand[f"B2:B{last}"].formula1.startswith("'Configurations'!$A$2")
     assert demand[f"C2:C{last}"].operator == "greaterThanOrEqual" and demand[f"C2:C{last}"].formula1 == "0"
     probability = _validations(book["Scenarios"])[f"B2:B{last}"]
     assert (probability.operator, probability.formula1, probability.formula2) == ("between", "0", "1")

@@ -71,6 +71,8 @@ def _error_cells(xml: bytes):
 
 
 def _cells_without_value(xml: bytes):
+    if b"<f" not in xml and b":f" not in xml:
+        return
     for formula in _FORMULA.finditer(xml):
         start = xml.rfind(b"<c ", 0, formula.start())
         if start < 0:

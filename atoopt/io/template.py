@@ -165,7 +165,7 @@ def _validation(attr: pd.Series) -> DataValidation | None:
         letter = get_column_letter(position)
         return _dv(
             "list",
-            formula1=f"='{target}'!${letter}$2:${letter}${SPARE_ROWS + 1000}",
+            formula1=f"'{target}'!${letter}$2:${letter}${SPARE_ROWS + 1000}",  # OOXML: no leading =
             error=f"Choose a {key} listed in sheet '{target}' (add it there first).",
             style="warning",
         )
