@@ -124,8 +124,8 @@ def _settings_sheet(worksheet, frame: pd.DataFrame) -> None:
         cell = worksheet.cell(row=row, column=2)
         attr = attrs.loc[name].copy()
         cell.comment = _note(attr)
-        if attr["type"] in ("number", "integer"):
-            cell.number_format = number_format(attr["unit"])
+        if attr["type"] in ("number", "integer") and "currency" in attr["unit"]:
+            cell.number_format = number_format(attr["unit"])  # others General: a gap of 0.0001 stays visible
         validation = _validation(attr)
         if validation is not None:
             validation.add(cell.coordinate)
