@@ -37,7 +37,7 @@ def test_sheets_in_order_with_frozen_headers(smoothie):
     _, _, path = smoothie
     book = openpyxl.load_workbook(path)
     assert book.sheetnames[:5] == ["Summary", "Order plan", "Service", "Scenarios", "Allocation"]
-    assert {"Settings", "Run details", "Input Components", "Input Demand"} <= set(book.sheetnames)
+    assert {"Run details", "Input Settings", "Input Components", "Input Demand"} <= set(book.sheetnames)
     for name in ("Order plan", "Service", "Scenarios", "Allocation"):
         assert book[name].freeze_panes == "A2"
     assert book["Order plan"]["G2"].number_format == "#,##0.00"  # order value

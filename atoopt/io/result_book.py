@@ -5,7 +5,8 @@ Sheets, in order: Summary (status, cost, the plan in sentences, cost breakdown a
 its chart), Order plan (a purchase list, with a chart of stock versus expected use),
 Service (per configuration, with a chart of fill rates), Resources (when any),
 Scenarios and Allocation (bounded: see :data:`MAX_SCENARIO_ROWS` and
-:data:`MAX_ALLOCATION_ROWS`), Settings, Run details, and the input sheets.
+:data:`MAX_ALLOCATION_ROWS`), Run details (input file, solver), and the input sheets
+with every setting as used.
 """
 
 from __future__ import annotations
@@ -73,7 +74,6 @@ def build_result_workbook(solution: Solution, instance: Instance, source: str | 
         frame = solution.resources.reset_index()
         write_frame(book.create_sheet("Resources"), frame, {c: UNITS for c in ("capacity", "use", "slack")})
     notes += _scenarios(book, solution, instance)
-    _settings(book.create_sheet("Settings"), instance)
     _run_details(book.create_sheet("Run details"), solution, instance, source)
     notes += _inputs(book, instance)
     _summary(book.active, solution, instance, plan, served, notes)
@@ -226,11 +226,6 @@ def _scenarios(book, solution: Solution, instance: Instance) -> list[str]:
         )
     write_frame(book.create_sheet(ALLOCATION), alloc, _formats(alloc), table="Allocation")
     return notes
-
-
-def _settings(ws, instance: Instance) -> None:
-    frame = pd.DataFrame({"setting": list(instance.settings), "value": [_cell(v) for v in instance.settings.values()]})
-    write_frame(ws, frame, table="SettingsUsed")
 
 
 def _run_details(ws, solution: Solution, instance: Instance, source) -> None:
