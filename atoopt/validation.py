@@ -57,7 +57,7 @@ def validate(tables: Mapping[str, pd.DataFrame], source: Source | None = None):
         return None, report
     _check_keys(typed, report)
     _check_references(typed, report)
-    scenarios = _scenarios(typed, report)
+    scenarios, demand, source = _demand_tables(typed, report)
     _check_components(typed, report)
     _check_configurations(typed, report)
     _check_resources(typed, report)
@@ -69,11 +69,12 @@ def validate(tables: Mapping[str, pd.DataFrame], source: Source | None = None):
         configurations=typed["Configurations"].set_index("configuration"),
         bom=typed["BOM"].reset_index(drop=True),
         scenarios=scenarios,
-        demand=typed["Demand"].reset_index(drop=True),
+        demand=demand,
         settings=settings,
         resources=_optional(typed, "Resources").set_index("resource"),
         resource_use=_optional(typed, "ResourceUse").reset_index(drop=True),
         report=report,
+        demand_source=source,
     )
     return instance, report
 
@@ -198,7 +199,7 @@ def _typed(cells: pd.Series, attr: pd.Series, report: Report, subject: str = "")
     if kind in ("id", "ref", "text", "choice"):
         values = cells.map(_as_text).astype(object)
         if kind == "choice":
-            words = schema.CHOICES[(sheet, column)]
+            words = schema.CHOICES[(sheet, attr.name)]  # attr.name: the column, or the setting's name
             values = values.map(lambda v: v.lower() if isinstance(v, str) else v)
             for row in values.index[~blank & ~values.isin(words)]:
                 bad_cells.append(
@@ -366,6 +367,30 @@ def _check_references(typed: dict[str, pd.DataFrame], report: Report) -> None:
                     f"'{item}' is not a {kind}, and use per {per} is counted for {kind}s.",
                     f"name a {kind} from sheet '{target}'{_did_you_mean(item, declared)}.",
                 )
+
+
+def _demand_tables(typed: dict[str, pd.DataFrame], report: Report):
+    """Scenarios, long-form demand and the demand source: from Demand, or sampled from DemandModel/History."""
+    from .scenarios.sheets import demand_from_sheets
+
+    settings = {**schema.settings_defaults(), **typed.get("Settings", {})}
+    generated = demand_from_sheets(typed, settings, report)
+    source = generated[2] if generated else None
+    if "Demand" in typed:
+        return _scenarios(typed, report), typed["Demand"].reset_index(drop=True), source
+    if generated is None:
+        if not report.errors:
+            report.error(
+                "Demand",
+                None,
+                None,
+                "the workbook has no sheet 'Demand', nor a 'DemandModel' or 'History' to sample demand from.",
+                "add a sheet 'Demand' with the columns 'scenario', 'configuration', 'demand' in row 1, "
+                "or a 'DemandModel' (configuration, distribution, mean, std) or 'History' (period, configuration, "
+                "demand) sheet.",
+            )
+        return pd.DataFrame(columns=["probability"]), pd.DataFrame(columns=["scenario", "configuration", "demand"]), None
+    return generated
 
 
 def _scenarios(typed: dict[str, pd.DataFrame], report: Report) -> pd.DataFrame:

@@ -35,7 +35,7 @@ def _records(instance: Instance, sheet: str, columns: list[str]) -> pd.DataFrame
         "Scenarios": instance.scenarios,
         "Resources": instance.resources,
         "ResourceUse": instance.resource_use,
-    }[sheet]
+    }.get(sheet, pd.DataFrame(columns=columns))
     if frame.index.name in columns:
         frame = frame.reset_index()
     return frame.reindex(columns=columns)
