@@ -389,7 +389,11 @@ def _demand_tables(typed: dict[str, pd.DataFrame], report: Report):
                 "or a 'DemandModel' (configuration, distribution, mean, std) or 'History' (period, configuration, "
                 "demand) sheet.",
             )
-        return pd.DataFrame(columns=["probability"]), pd.DataFrame(columns=["scenario", "configuration", "demand"]), None
+        return (
+            pd.DataFrame(columns=["probability"]),
+            pd.DataFrame(columns=["scenario", "configuration", "demand"]),
+            None,
+        )
     return generated
 
 

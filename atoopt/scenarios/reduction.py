@@ -53,7 +53,7 @@ def fast_forward_selection(X: np.ndarray, p: np.ndarray, K: int, metric: str = "
     X = np.asarray(X, dtype=float)
     p = np.asarray(p, dtype=float)
     n = len(X)
-    if K >= n:
+    if n <= K:
         return Reduction(np.arange(n), p.copy(), 0.0, 0.0, n)
     if K < 1:
         raise ValueError("keep at least one scenario")

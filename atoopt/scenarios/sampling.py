@@ -61,7 +61,7 @@ def marginal(distribution: str, mean: float, std: float | None):
     """
     if distribution == "poisson":
         return stats.poisson(mean) if mean > 0 else None
-    if not std or mean == 0 and distribution != "normal":
+    if not std or (mean == 0 and distribution != "normal"):
         return None
     if distribution == "normal":
         return stats.truncnorm(-mean / std, np.inf, loc=mean, scale=std)
