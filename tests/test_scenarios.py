@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from atoopt import Instance, InputError, solve
+from atoopt import InputError, Instance, load, solve
 from atoopt.io import read_tables
 from atoopt.io.template import write_input_workbook
 from atoopt.scenarios import DemandModel, EmpiricalDemand, fast_forward_selection, reduce_instance, with_demand
@@ -37,6 +37,7 @@ def errors_of(tables: dict) -> list:
     return report.errors
 
 
+TWO = {"configuration": ["a", "b"], "distribution": ["normal", "negative_binomial"], "mean": [100, 50], "std": [20, 10]}
 BASE = {"Components": COMPONENTS, "Configurations": CONFIGURATIONS, "BOM": BOM}
 
 
@@ -88,35 +89,53 @@ def test_latin_hypercube_puts_one_point_in_each_stratum():
 def test_empirical_demand_samples_its_support_with_its_probabilities():
     empirical = EmpiricalDemand(["a"], np.array([[1.0], [2.0], [3.0]]), np.array([0.5, 0.3, 0.2]))
     D = empirical.sample(20_000, seed=0, method="lhs")[:, 0]
-    assert [np.mean(D == k) for k in (1, 2, 3)] == pytest.approx([0.5, 0.3, 0.2], abs=1e-3)
+    assert [np.mean(k == D) for k in (1, 2, 3)] == pytest.approx([0.5, 0.3, 0.2], abs=1e-3)
 
 
 def test_demand_model_sheet_becomes_scenarios_and_demand():
     settings = {"scenarios": 40, "seed": 5, "sampling": "lhs", "demand_correlation": 0.3}
     instance = model_instance(
-        {"configuration": ["a", "b"], "distribution": ["normal", "negative_binomial"], "mean": [100, 50], "std": [20, 10]},
+        {
+            "configuration": ["a", "b"],
+            "distribution": ["normal", "negative_binomial"],
+            "mean": [100, 50],
+            "std": [20, 10],
+        },
         settings,
     )
     assert len(instance.scenarios) == 40 and instance.scenarios["probability"].sum() == pytest.approx(1.0)
     assert instance.arrays.D.shape == (40, 2)
     again = model_instance(
-        {"configuration": ["a", "b"], "distribution": ["normal", "negative_binomial"], "mean": [100, 50], "std": [20, 10]},
+        {
+            "configuration": ["a", "b"],
+            "distribution": ["normal", "negative_binomial"],
+            "mean": [100, 50],
+            "std": [20, 10],
+        },
         settings,
     )
     assert np.array_equal(instance.arrays.D, again.arrays.D)
     assert np.array_equal(solve(instance).components["stock"], solve(again).components["stock"])
     other = model_instance(
-        {"configuration": ["a", "b"], "distribution": ["normal", "negative_binomial"], "mean": [100, 50], "std": [20, 10]},
+        {
+            "configuration": ["a", "b"],
+            "distribution": ["normal", "negative_binomial"],
+            "mean": [100, 50],
+            "std": [20, 10],
+        },
         {**settings, "seed": 6},
     )
     assert not np.array_equal(instance.arrays.D, other.arrays.D)
 
 
 def test_demand_model_workbook_round_trip(tmp_path):
-    instance = model_instance({"configuration": ["a"], "distribution": ["gamma"], "mean": [20], "std": [5]})
+    instance = model_instance(TWO, {"demand_correlation": 0.4, "scenarios": 12})
     path = write_input_workbook(tmp_path / "in.xlsx", instance)
-    tables, source = read_tables(path)
-    assert {"DemandModel", "Correlation", "History"} <= set(tables)
+    assert {"DemandModel", "Correlation", "History"} <= set(read_tables(path)[0])
+    again = load(path)
+    assert np.allclose(again.arrays.D, instance.arrays.D)
+    assert again.demand_source.means.tolist() == [100, 50] and again.demand_source.distributions == TWO["distribution"]
+    assert again.demand_source.correlation == pytest.approx(instance.demand_source.correlation)
 
 
 def test_every_bad_demand_model_cell_is_named():
@@ -146,12 +165,16 @@ def test_bad_settings_and_correlations_are_named():
     problems = {(p.sheet, p.row, p.column) for p in errors_of({**BASE, "DemandModel": model, "Settings": settings})}
     assert problems == {("Settings", 2, "value"), ("Settings", 3, "value")}
     correlation = pd.DataFrame({"configuration": ["a", "a"], "other": ["a", "b"], "correlation": [0.5, 1.5]})
-    problems = {(p.sheet, p.row, p.column) for p in errors_of({**BASE, "DemandModel": model, "Correlation": correlation})}
+    problems = {
+        (p.sheet, p.row, p.column) for p in errors_of({**BASE, "DemandModel": model, "Correlation": correlation})
+    }
     assert problems == {("Correlation", 3, "correlation")}
     three = pd.concat([model, model.iloc[:1].assign(configuration="c")])
     configurations = pd.concat([CONFIGURATIONS, CONFIGURATIONS.iloc[:1].assign(configuration="c")])
     bom = pd.concat([BOM, BOM.iloc[:1].assign(configuration="c")])
-    impossible = pd.DataFrame({"configuration": ["a", "a", "b"], "other": ["b", "c", "c"], "correlation": [0.9, 0.9, -0.9]})
+    impossible = pd.DataFrame(
+        {"configuration": ["a", "a", "b"], "other": ["b", "c", "c"], "correlation": [0.9, 0.9, -0.9]}
+    )
     tables = {**BASE, "Configurations": configurations, "BOM": bom, "DemandModel": three, "Correlation": impossible}
     [problem] = errors_of(tables)
     assert problem.sheet == "Correlation" and "cannot all hold" in problem.message

@@ -8,6 +8,7 @@ import pandas as pd
 
 from .. import schema
 from ..instance import Instance
+from ..scenarios.tables import source_tables
 from .results import keep_as_text, write_atomic
 
 
@@ -35,6 +36,7 @@ def _records(instance: Instance, sheet: str, columns: list[str]) -> pd.DataFrame
         "Scenarios": instance.scenarios,
         "Resources": instance.resources,
         "ResourceUse": instance.resource_use,
+        **source_tables(instance),
     }.get(sheet, pd.DataFrame(columns=columns))
     if frame.index.name in columns:
         frame = frame.reset_index()

@@ -34,7 +34,8 @@ _EDGE = 1e-12
 
 def generator(seed: int | None, *stream: int) -> np.random.Generator:
     """A numpy Generator for ``seed`` and an independent sub-stream per ``stream`` key."""
-    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=tuple(stream)))
+    entropy = None if seed is None else int(seed)
+    return np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=tuple(int(k) for k in stream)))
 
 
 def uniforms(n: int, dimension: int, rng: np.random.Generator, method: str = "mc") -> np.ndarray:

@@ -30,7 +30,7 @@ def demand_from_sheets(typed: dict, settings: dict, report: Report):
     only kept as the source of fresh samples.
     """
     configurations = list(typed["Configurations"]["configuration"])
-    model, history = typed.get("DemandModel"), typed.get("History")
+    model, history = _given(typed, "DemandModel"), _given(typed, "History")
     if model is not None and history is not None:
         report.error(
             "History",
@@ -41,11 +41,11 @@ def demand_from_sheets(typed: dict, settings: dict, report: Report):
         )
         return None
     if model is not None:
-        source = _demand_model(model, typed.get("Correlation"), configurations, settings, report)
+        source = _demand_model(model, _given(typed, "Correlation"), configurations, settings, report)
     elif history is not None:
         source = _history(history, configurations, settings, report)
     else:
-        if "Correlation" in typed:
+        if _given(typed, "Correlation") is not None:
             report.warning("Correlation", None, None, "there is no DemandModel, so the correlations are not used.")
         return None
     if source is None or report.errors:
@@ -64,6 +64,12 @@ def demand_from_sheets(typed: dict, settings: dict, report: Report):
         D = source.sample(int(settings["scenarios"]), int(settings["seed"]), settings["sampling"])
         scenarios, demand = scenario_tables(D, configurations)
     return scenarios, demand, source
+
+
+def _given(typed: dict, sheet: str) -> pd.DataFrame | None:
+    """The typed sheet if it has rows (a template's empty sheet counts as absent)."""
+    frame = typed.get(sheet)
+    return None if frame is None or frame.empty else frame
 
 
 def _demand_model(model: pd.DataFrame, correlation, configurations, settings, report) -> DemandModel | None:
@@ -124,9 +130,6 @@ def _correlation(table, configurations, share: float, report: Report) -> np.ndar
 
 
 def _history(history: pd.DataFrame, configurations, settings, report) -> DemandModel | EmpiricalDemand | None:
-    if history.empty:
-        report.error("History", None, None, "the sheet has no rows.", "add one row per period and configuration.")
-        return None
     growth = float(settings.get("growth", 1.0))
     if settings.get("history_use") != "fit":
         return periods_as_scenarios(history, configurations, growth)

@@ -54,3 +54,20 @@ def demand_source(instance):
         return source
     a = instance.arrays
     return EmpiricalDemand(list(a.I), a.D, a.p)
+
+
+def source_tables(instance) -> dict[str, pd.DataFrame]:
+    """The DemandModel and Correlation sheets of an instance's demand model (empty for other sources)."""
+    from .sampling import DemandModel
+
+    model = getattr(instance, "demand_source", None)
+    if not isinstance(model, DemandModel):
+        return {}
+    table = pd.DataFrame(
+        {"configuration": model.configurations, "distribution": model.distributions, "mean": model.means}
+    ).assign(std=model.stds)
+    R = model.correlation if model.correlation is not None else np.eye(model.dimension)
+    a, b = np.triu_indices(model.dimension, k=1)
+    names = np.asarray(model.configurations, dtype=object)
+    pairs = pd.DataFrame({"configuration": names[a], "other": names[b], "correlation": R[a, b]})
+    return {"DemandModel": table, "Correlation": pairs[pairs["correlation"] != 0]}

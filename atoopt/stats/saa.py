@@ -143,7 +143,7 @@ class SAAResult:
 
     @property
     def met_target(self) -> bool | None:
-        return None if self.target_gap is None else self.final.relative_gap <= self.target_gap
+        return None if self.target_gap is None else bool(self.final.relative_gap <= self.target_gap)
 
     def summary(self) -> dict:
         return {
