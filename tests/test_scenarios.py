@@ -252,3 +252,15 @@ def test_explicit_demand_wins_over_a_model_kept_for_fresh_samples():
     assert isinstance(instance.demand_source, DemandModel)
     with pytest.raises(InputError):
         Instance.from_frames(COMPONENTS, CONFIGURATIONS, BOM)
+
+
+def test_unknown_and_repeated_ids_in_demand_sheets_are_reported_not_crashed_on():
+    model = pd.DataFrame({"configuration": ["a", "a"], "distribution": "gamma", "mean": [10, 12], "std": [2, 2]})
+    correlation = pd.DataFrame({"configuration": ["a"], "other": ["nope"], "correlation": [0.3]})
+    history = pd.DataFrame({"period": ["p1", "p1"], "configuration": ["a", "a"], "demand": [1, 2]})
+    problems = {
+        (p.sheet, p.row, p.column) for p in errors_of({**BASE, "DemandModel": model, "Correlation": correlation})
+    }
+    assert problems == {("DemandModel", 3, "configuration"), ("Correlation", 2, "other")}
+    problems = {(p.sheet, p.row, p.column) for p in errors_of({**BASE, "History": history})}
+    assert problems == {("History", 3, "configuration")}

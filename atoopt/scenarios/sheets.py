@@ -19,6 +19,9 @@ from .history import fit_history, periods_as_scenarios
 from .sampling import DemandModel, EmpiricalDemand, nearest_correlation, parameter_problem
 from .tables import scenario_tables
 
+#: Sheets whose errors stop the sampling (their problems are reported already).
+DEMAND_SHEETS = ("DemandModel", "Correlation", "History", "Settings")
+
 #: Correlation matrices with an eigenvalue below this are rejected.
 CORRELATION_TOLERANCE = -1e-9
 
@@ -93,7 +96,7 @@ def _demand_model(model: pd.DataFrame, correlation, configurations, settings, re
             f"{', ...' if len(missing) > 5 else ''}): their demand is zero.",
             "add a row for each configuration that sells.",
         )
-    rows = model.set_index("configuration").reindex(configurations)
+    rows = model.drop_duplicates("configuration").set_index("configuration").reindex(configurations)
     rows["distribution"] = rows["distribution"].fillna("normal")
     rows["mean"] = rows["mean"].fillna(0.0)
     R = _correlation(correlation, configurations, float(settings.get("demand_correlation") or 0.0), report)
@@ -110,6 +113,8 @@ def _correlation(table, configurations, share: float, report: Report) -> np.ndar
         return R
     position = {c: k for k, c in enumerate(configurations)}
     for row, a, b, rho in zip(table.index, table["configuration"], table["other"], table["correlation"]):
+        if a not in position or b not in position:
+            continue  # an unknown configuration, reported by the reference check
         if a == b:
             report.error(
                 "Correlation", row, "other", f"'{a}' is correlated with itself.", "name two different configurations."
