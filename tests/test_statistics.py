@@ -170,7 +170,9 @@ def test_plans_read_from_a_result_workbook_and_a_csv(tmp_path, capsys):
     stock = json.loads(solved)["stock"]
     csv.write_text("component,stock\n" + "".join(f"{j},{x}\n" for j, x in stock.items()))
     assert main(["evaluate", str(path), "--plan", str(csv), "-n", "2000"]) == 0
-    assert "expected cost" in capsys.readouterr().out
+    assert "on 2000 fresh scenarios" in capsys.readouterr().out
+    assert main(["evaluate", str(path), "--plan", str(csv)]) == 0  # explicit scenarios: exact by default
+    assert "all 12 scenarios (exact)" in capsys.readouterr().out
     csv.write_text("component,stock\nc0,ten\nnope,3\n")
     assert main(["evaluate", str(path), "--plan", str(csv)]) == 2
     err = capsys.readouterr().err

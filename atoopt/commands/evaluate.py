@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
-from ..instance import load
 from ..io.plan import read_plan
-from ..scenarios.sampling import SAMPLING_METHODS
+from ..scenarios.sampling import DemandModel
 from ..stats.evaluate import evaluate
+from .sampling_options import add_sample_options, load_with_notes
+
+#: Fresh scenarios drawn from a demand model when --sample-size is not given.
+DEFAULT_SAMPLE_SIZE = 10_000
+
+
+def default_sample_size(instance) -> int | None:
+    """10,000 fresh scenarios from a demand model; None (exact) for a discrete distribution of scenarios."""
+    return DEFAULT_SAMPLE_SIZE if isinstance(instance.demand_source, DemandModel) else None
 
 
 def add_parser(subparsers):
@@ -18,29 +25,29 @@ def add_parser(subparsers):
     parser.add_argument(
         "--plan", type=Path, required=True, help="result workbook (its Components sheet) or CSV: component, stock"
     )
-    parser.add_argument("-n", "--sample-size", type=int, default=10_000, help="fresh scenarios (10000)")
+    parser.add_argument(
+        "-n",
+        "--sample-size",
+        type=int,
+        help=f"fresh scenarios (default: {DEFAULT_SAMPLE_SIZE} from a DemandModel or fitted History; "
+        "otherwise the exact discrete distribution of the scenarios or history periods)",
+    )
     parser.add_argument("--in-sample", action="store_true", help="evaluate on the instance's own scenarios")
-    parser.add_argument("--seed", type=int, help="seed (default: the seed setting)")
-    parser.add_argument("--sampling", choices=SAMPLING_METHODS, default="mc", help="sampling method (mc)")
-    parser.add_argument("--confidence", type=float, default=0.95, help="confidence level (0.95)")
-    parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    add_sample_options(parser, "mc")
     parser.set_defaults(run=run)
     return parser
 
 
 def run(args) -> int:
-    instance = load(args.path)
-    if not args.json:
-        for line in instance.report.lines():
-            print(line, file=sys.stderr)
+    instance = load_with_notes(args)
     stock = read_plan(args.plan, instance)
-    size = None if args.in_sample else args.sample_size
+    size = None if args.in_sample else args.sample_size or default_sample_size(instance)
     result = evaluate(instance, stock, size, args.seed, args.sampling, args.confidence)
     summary = result.summary()
     if args.json:
         print(json.dumps(summary, indent=2))
         return 0
-    where = "the instance's own scenarios" if result.exact else f"{result.sample_size} fresh scenarios"
+    where = f"all {result.sample_size} scenarios (exact)" if result.exact else f"{result.sample_size} fresh scenarios"
     low, high = result.cost_interval
     risk = summary["cost_distribution"]
     lines = [

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
-from ..instance import load
-from ..scenarios.sampling import SAMPLING_METHODS
 from ..stats.saa import saa
+from .sampling_options import add_sample_options, load_with_notes
 
 
 def add_parser(subparsers):
@@ -20,21 +18,15 @@ def add_parser(subparsers):
     parser.add_argument("-m", "--replications", type=int, default=10, help="independent SAA problems M (10)")
     parser.add_argument("--evaluation-size", type=int, default=10_000, help="fresh scenarios for the upper bound")
     parser.add_argument("--candidate-size", type=int, help="scenarios of the candidate plan's problem (default N)")
-    parser.add_argument("--confidence", type=float, default=0.95, help="confidence level (0.95)")
-    parser.add_argument("--seed", type=int, help="seed (default: the seed setting)")
-    parser.add_argument("--sampling", choices=SAMPLING_METHODS, help="sampling method (default: the setting)")
     parser.add_argument("--target-gap", type=float, help="double N until the relative gap is at most this")
     parser.add_argument("--max-sample-size", type=int, default=10_000, help="largest N in target-gap mode")
-    parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    add_sample_options(parser, None)
     parser.set_defaults(run=run)
     return parser
 
 
 def run(args) -> int:
-    instance = load(args.path)
-    if not args.json:
-        for line in instance.report.lines():
-            print(line, file=sys.stderr)
+    instance = load_with_notes(args)
     result = saa(
         instance,
         sample_size=args.sample_size,
