@@ -264,3 +264,11 @@ def test_unknown_and_repeated_ids_in_demand_sheets_are_reported_not_crashed_on()
     assert problems == {("DemandModel", 3, "configuration"), ("Correlation", 2, "other")}
     problems = {(p.sheet, p.row, p.column) for p in errors_of({**BASE, "History": history})}
     assert problems == {("History", 3, "configuration")}
+
+
+def test_sampling_is_announced_and_a_poisson_std_is_flagged():
+    model = {"configuration": ["a", "b"], "distribution": ["poisson", "poisson"], "mean": [16, 9], "std": [4, 5]}
+    instance = model_instance(model, {"scenarios": 30, "seed": 2, "sampling": "sobol"})
+    problems = {(p.severity, p.sheet, p.row, p.column): p.message for p in instance.report.problems}
+    assert ("warning", "DemandModel", 3, "std") in problems and len(problems) == 2
+    assert "30 demand scenarios sampled (sobol, seed 2)" in problems["notice", "DemandModel", None, None]

@@ -64,8 +64,15 @@ def demand_from_sheets(typed: dict, settings: dict, report: Report):
     if isinstance(source, EmpiricalDemand):
         scenarios, demand = scenario_tables(source.values, configurations, source.probabilities, source.ids)
     else:
-        D = source.sample(int(settings["scenarios"]), int(settings["seed"]), settings["sampling"])
-        scenarios, demand = scenario_tables(D, configurations)
+        n, seed, method = int(settings["scenarios"]), int(settings["seed"]), settings["sampling"]
+        scenarios, demand = scenario_tables(source.sample(n, seed, method), configurations)
+        report.notice(
+            "DemandModel" if model is not None else "History",
+            None,
+            None,
+            f"{n} demand scenarios sampled ({method}, seed {seed}); the settings scenarios, seed and sampling "
+            "change them.",
+        )
     return scenarios, demand, source
 
 
@@ -77,6 +84,14 @@ def _given(typed: dict, sheet: str) -> pd.DataFrame | None:
 
 def _demand_model(model: pd.DataFrame, correlation, configurations, settings, report) -> DemandModel | None:
     for row, dist, mean, std in zip(model.index, model["distribution"], model["mean"], model["std"]):
+        if dist == "poisson" and not math.isnan(std) and not math.isclose(std, math.sqrt(mean), rel_tol=1e-6):
+            report.warning(
+                "DemandModel",
+                row,
+                "std",
+                f"a poisson distribution's std is sqrt(mean) = {math.sqrt(mean):.4g}; the {std:g} given is ignored.",
+                "leave std blank, or choose negative_binomial for a std above sqrt(mean).",
+            )
         problem = parameter_problem(dist, mean, None if math.isnan(std) else std)
         if problem:
             report.error(
