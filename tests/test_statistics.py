@@ -214,6 +214,21 @@ def test_value_of_information_by_hand():
     assert (value.recourse, value.eev, value.wait_and_see) == pytest.approx((28.0, 31.0, 17.0))
 
 
+def test_an_ev_plan_without_feasible_recourse_has_infinite_eev_reported_as_null():
+    # a 95% expected fill rate needs E[min(d, x)] >= 19, so x >= 27; the EV plan stocks 20 (fills 16.67)
+    instance = Instance.from_frames(
+        pd.DataFrame({"component": ["c"], "holding_cost": [HOLD]}),
+        pd.DataFrame({"configuration": ["a"], "shortage_cost": [SHORT], "fill_rate_target": [0.95]}),
+        pd.DataFrame({"configuration": ["a"], "component": ["c"], "quantity": [1.0]}),
+        pd.DataFrame({"scenario": ["s1", "s2", "s3"], "configuration": "a", "demand": [10.0, 20.0, 30.0]}),
+    )
+    value = value_of_information(instance)
+    assert value.eev == np.inf and value.vss == np.inf
+    assert (value.recourse, value.wait_and_see, value.evpi) == pytest.approx((30.0, 20.0, 10.0))
+    summary = value.summary()
+    assert summary["eev"] is None and summary["vss"] is None and "EEV is infinite" in summary["notes"][0]
+
+
 def test_value_of_information_is_zero_when_demand_is_certain():
     for instance in (discrete([25.0]), discrete([25.0, 25.0, 25.0]), random_instance(5, 4, 1, seed=3, prices=True)):
         value = value_of_information(instance)

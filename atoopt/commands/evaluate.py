@@ -8,7 +8,7 @@ from pathlib import Path
 from ..io.plan import read_plan
 from ..scenarios.sampling import DemandModel
 from ..stats.evaluate import evaluate
-from .sampling_options import add_sample_options, load_with_notes
+from .sampling_options import add_sample_options, count, load_with_notes
 
 #: Fresh scenarios drawn from a demand model when --sample-size is not given.
 DEFAULT_SAMPLE_SIZE = 10_000
@@ -28,7 +28,7 @@ def add_parser(subparsers):
     parser.add_argument(
         "-n",
         "--sample-size",
-        type=int,
+        type=count(2),
         help=f"fresh scenarios (default: {DEFAULT_SAMPLE_SIZE} from a DemandModel or fitted History; "
         "otherwise the exact discrete distribution of the scenarios or history periods)",
     )

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from ..stats.saa import saa
-from .sampling_options import add_sample_options, load_with_notes
+from .sampling_options import add_sample_options, count, fraction, load_with_notes
 
 
 def add_parser(subparsers):
@@ -14,12 +14,12 @@ def add_parser(subparsers):
         "saa", help="SAA plan with a confidence interval on its optimality gap (Mak, Morton and Wood)"
     )
     parser.add_argument("path", type=Path, help="input workbook (.xlsx) or folder of CSV files")
-    parser.add_argument("-n", "--sample-size", type=int, default=100, help="scenarios per SAA problem N (100)")
-    parser.add_argument("-m", "--replications", type=int, default=10, help="independent SAA problems M (10)")
-    parser.add_argument("--evaluation-size", type=int, default=10_000, help="fresh scenarios for the upper bound")
-    parser.add_argument("--candidate-size", type=int, help="scenarios of the candidate plan's problem (default N)")
-    parser.add_argument("--target-gap", type=float, help="double N until the relative gap is at most this")
-    parser.add_argument("--max-sample-size", type=int, default=10_000, help="largest N in target-gap mode")
+    parser.add_argument("-n", "--sample-size", type=count(), default=100, help="scenarios per SAA problem N (100)")
+    parser.add_argument("-m", "--replications", type=count(2), default=10, help="independent SAA problems M (10)")
+    parser.add_argument("--evaluation-size", type=count(2), default=10_000, help="fresh scenarios for the upper bound")
+    parser.add_argument("--candidate-size", type=count(), help="scenarios of the candidate plan's problem (default N)")
+    parser.add_argument("--target-gap", type=fraction, help="double N until the relative gap is at most this")
+    parser.add_argument("--max-sample-size", type=count(), default=10_000, help="largest N in target-gap mode")
     add_sample_options(parser, None)
     parser.set_defaults(run=run)
     return parser

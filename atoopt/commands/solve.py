@@ -12,6 +12,7 @@ from ..scenarios.reduction import reduce_instance
 from ..solution import Solution
 from ..solve import SolveOptions, solve
 from ..stats.report import describe_extras, reduction_error, value_of_information
+from .sampling_options import count
 
 #: Exit statuses of a solve without a plan (2 is bad input, as for a usage error).
 EXIT_NO_PLAN = {"infeasible": 3, "unbounded": 4, "time_limit": 5, "error": 5}
@@ -35,7 +36,9 @@ def add_parser(subparsers):
     parser.add_argument(
         "--value-of-information", action="store_true", help="also compute EV, EEV, VSS, wait-and-see and EVPI"
     )
-    parser.add_argument("--reduce-to", type=int, metavar="K", help="first reduce the scenarios to K (fast forward)")
+    parser.add_argument(
+        "--reduce-to", type=count(), metavar="K", help="first reduce the scenarios to K (fast forward selection)"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="show the solver log")
     parser.set_defaults(run=run)
     return parser

@@ -31,6 +31,7 @@ from ..errors import AtooptError
 from ..highs import HighsOptions, run_highs
 from ..matrix import build_matrix
 from ..scenarios.tables import demand_source, with_demand
+from .numbers import plain
 from .risk import cost_distribution
 
 #: Demand pairs per block LP when the recourse is solved by LP (10k-20k measured fastest with dual simplex).
@@ -56,19 +57,22 @@ class Evaluation:
     cvar_level: float = 0.95
 
     def summary(self) -> dict:
-        return {
-            "sample_size": self.sample_size,
-            "exact": self.exact,
-            "confidence": self.confidence,
-            "expected_cost": self.expected_cost,
-            "std_error": self.std_error,
-            "cost_interval": list(self.cost_interval),
-            "fill_rate": {str(i): row.to_dict() for i, row in self.fill_rate.iterrows()},
-            "cost_distribution": cost_distribution(self.costs, self.probabilities, self.cvar_level),
-            "stock": {str(j): float(x) for j, x in self.stock.items()},
-            "method": self.method,
-            "seconds": self.seconds,
-        }
+        """Plain JSON: NaN (a configuration without demand) and infinity become null."""
+        return plain(
+            {
+                "sample_size": self.sample_size,
+                "exact": self.exact,
+                "confidence": self.confidence,
+                "expected_cost": self.expected_cost,
+                "std_error": self.std_error,
+                "cost_interval": list(self.cost_interval),
+                "fill_rate": {str(i): row.to_dict() for i, row in self.fill_rate.iterrows()},
+                "cost_distribution": cost_distribution(self.costs, self.probabilities, self.cvar_level),
+                "stock": {str(j): float(x) for j, x in self.stock.items()},
+                "method": self.method,
+                "seconds": self.seconds,
+            }
+        )
 
 
 def evaluate(

@@ -31,10 +31,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..errors import AtooptError
 from ..highs import HighsOptions, run_highs
 from ..matrix import build_matrix
 from ..scenarios.tables import demand_source, with_demand, with_settings
 from .evaluate import Evaluation, evaluate
+from .numbers import plain
 
 
 @dataclass
@@ -146,15 +148,19 @@ class SAAResult:
         return None if self.target_gap is None else bool(self.final.relative_gap <= self.target_gap)
 
     def summary(self) -> dict:
-        return {
-            **self.final.summary(),
-            "candidate_stock": {str(j): float(x) for j, x in self.final.candidate.items()},
-            "candidate_fill_rate": {str(i): float(r) for i, r in self.final.evaluation.fill_rate["estimate"].items()},
-            "target_gap": self.target_gap,
-            "met_target": self.met_target,
-            "rounds": [r.summary() for r in self.rounds],
-            "notes": list(self.notes),
-        }
+        return plain(
+            {
+                **self.final.summary(),
+                "candidate_stock": {str(j): float(x) for j, x in self.final.candidate.items()},
+                "candidate_fill_rate": {
+                    str(i): float(r) for i, r in self.final.evaluation.fill_rate["estimate"].items()
+                },
+                "target_gap": self.target_gap,
+                "met_target": self.met_target,
+                "rounds": [r.summary() for r in self.rounds],
+                "notes": list(self.notes),
+            }
+        )
 
 
 def saa(
@@ -204,7 +210,10 @@ def solve_sample(instance, D: np.ndarray, options: HighsOptions | None = None) -
     model = build_matrix(sample)
     result = run_highs(model.lp, options or HighsOptions(), duals=False)
     if not result.has_plan:
-        raise RuntimeError(f"an SAA problem has no plan ({result.status}: {result.message})")
+        raise AtooptError(
+            f"an SAA problem of {len(D)} scenarios has no plan ({result.status}: {result.message}); "
+            "solve the instance itself to see what conflicts."
+        )
     return result.objective, instance.arrays.on_hand + result.x[: model.n_order]
 
 

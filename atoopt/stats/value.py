@@ -29,6 +29,7 @@ import scipy.sparse as sp
 from ..highs import LP, HighsOptions, run_highs
 from ..matrix import MatrixModel, build_matrix
 from ..scenarios.tables import with_demand, with_settings
+from .numbers import plain
 
 
 @dataclass
@@ -51,16 +52,19 @@ class ValueOfInformation:
         return _difference(self.recourse, self.wait_and_see)
 
     def summary(self) -> dict:
-        return {
-            "recourse_problem": self.recourse,
-            "expected_value_problem": self.expected_value,
-            "eev": self.eev,
-            "vss": self.vss,
-            "wait_and_see": self.wait_and_see,
-            "evpi": self.evpi,
-            "ev_stock": {str(j): float(x) for j, x in self.ev_stock.items()},
-            "notes": list(self.notes),
-        }
+        """Plain JSON: an infinite EEV (no feasible recourse) becomes null, with a note."""
+        return plain(
+            {
+                "recourse_problem": self.recourse,
+                "expected_value_problem": self.expected_value,
+                "eev": self.eev,
+                "vss": self.vss,
+                "wait_and_see": self.wait_and_see,
+                "evpi": self.evpi,
+                "ev_stock": {str(j): float(x) for j, x in self.ev_stock.items()},
+                "notes": list(self.notes),
+            }
+        )
 
 
 def value_of_information(instance, options: HighsOptions | None = None) -> ValueOfInformation:
