@@ -254,6 +254,13 @@ def test_solve_reports_value_of_information(tmp_path, capsys):
     summary = json.loads(capsys.readouterr().out)
     assert summary["value_of_information"]["vss"] == pytest.approx(10.0 / 3)
     assert summary["value_of_information"]["evpi"] == pytest.approx(10.0)
+    # fast forward keeps 20 (nearest to all) then 10 (tie with 30, first wins); 30 moves to 20:
+    # distance 10/3; reduced plan x = 20 costs 20 there and 20 + 4 x 10/3 on all three scenarios
+    assert main(["solve", str(path), "--json", "--no-write", "--reduce-to", "2"]) == 0
+    reduction = json.loads(capsys.readouterr().out)["scenario_reduction"]
+    assert reduction["scenarios_before"] == 3 and reduction["scenarios_after"] == 2
+    assert reduction["kantorovich_distance"] == pytest.approx(10 / 3)
+    assert (reduction["reduced_cost"], reduction["full_cost"]) == pytest.approx((20.0, 20.0 + 40 / 3))
 
 
 # -- risk --------------------------------------------------------------------------------
