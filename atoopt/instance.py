@@ -43,6 +43,9 @@ class Instance:
     resources, resource_use:
         Resources ``k`` with ``capacity`` (R_k), and their use per unit ordered,
         stocked or assembled.
+    demand_source:
+        The DemandModel or History behind the scenarios (:mod:`atoopt.scenarios`), kept
+        for fresh samples; None when the scenarios were given explicitly.
     """
 
     components: pd.DataFrame

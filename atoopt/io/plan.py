@@ -27,7 +27,7 @@ def read_plan(path: str | Path, instance) -> np.ndarray:
         source, sheet = Source("xlsx", str(path)), "Components"
         table = None
         if path.exists() and path.suffix.lower() in (".xlsx", ".xlsm"):
-            sheets = {name.lower(): frame for name, frame in read_workbook(path).items()}
+            sheets = {name.lower(): frame for name, frame in read_workbook(path, {"components"}).items()}
             table = sheets.get("components")
     report = Report(source)
     if table is None:
