@@ -272,3 +272,13 @@ def test_sampling_is_announced_and_a_poisson_std_is_flagged():
     problems = {(p.severity, p.sheet, p.row, p.column): p.message for p in instance.report.problems}
     assert ("warning", "DemandModel", 3, "std") in problems and len(problems) == 2
     assert "30 demand scenarios sampled (sobol, seed 2)" in problems["notice", "DemandModel", None, None]
+
+
+def test_an_error_elsewhere_does_not_hide_or_fake_demand_problems():
+    model = pd.DataFrame({"configuration": ["a", "b"], "distribution": "gamma", "mean": [10, 12], "std": [2, 2]})
+    bom = pd.concat([BOM, pd.DataFrame({"configuration": ["a"], "component": ["ghost"], "quantity": [1.0]})])
+    problems = errors_of({**BASE, "BOM": bom, "DemandModel": model})
+    assert [(p.sheet, p.row, p.column) for p in problems] == [("BOM", 4, "component")]
+    bad_model = model.assign(distribution=["negative_binomial", "gamma"])
+    problems = errors_of({**BASE, "BOM": bom, "DemandModel": bad_model})
+    assert {(p.sheet, p.row, p.column) for p in problems} == {("BOM", 4, "component"), ("DemandModel", 2, "std")}

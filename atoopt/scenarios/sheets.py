@@ -33,6 +33,7 @@ def demand_from_sheets(typed: dict, settings: dict, report: Report):
     only kept as the source of fresh samples.
     """
     configurations = list(typed["Configurations"]["configuration"])
+    errors_before = len(report.errors)  # errors of other sheets do not stop the sampling
     model, history = _given(typed, "DemandModel"), _given(typed, "History")
     if model is not None and history is not None:
         report.error(
@@ -51,7 +52,7 @@ def demand_from_sheets(typed: dict, settings: dict, report: Report):
         if _given(typed, "Correlation") is not None:
             report.warning("Correlation", None, None, "there is no DemandModel, so the correlations are not used.")
         return None
-    if source is None or report.errors:
+    if source is None or len(report.errors) > errors_before:
         return None
     if "Demand" in typed:
         report.notice(
@@ -115,8 +116,6 @@ def _demand_model(model: pd.DataFrame, correlation, configurations, settings, re
     rows["distribution"] = rows["distribution"].fillna("normal")
     rows["mean"] = rows["mean"].fillna(0.0)
     R = _correlation(correlation, configurations, float(settings.get("demand_correlation") or 0.0), report)
-    if report.errors:
-        return None
     return DemandModel(configurations, list(rows["distribution"]), rows["mean"].to_numpy(), rows["std"].to_numpy(), R)
 
 
@@ -166,4 +165,4 @@ def _history(history: pd.DataFrame, configurations, settings, report) -> DemandM
                 f"(mean {mean:.4g}, std {std:.4g}): {problem}",
                 "choose another history_distribution in Settings (normal fits any history).",
             )
-    return None if report.errors else model
+    return model
