@@ -17,6 +17,7 @@ every sampling method serves both, and the same seed gives the same scenarios.
 
 from __future__ import annotations
 
+import inspect
 import math
 from dataclasses import dataclass, field
 
@@ -31,6 +32,9 @@ SAMPLING_METHODS = ("mc", "lhs", "sobol")
 #: Uniforms are kept this far inside (0, 1) so inverse CDFs stay finite.
 _EDGE = 1e-12
 
+#: SciPy 1.15 renamed the qmc engines' ``seed`` to ``rng`` (``seed`` is to be deprecated).
+_RNG = "rng" if "rng" in inspect.signature(qmc.Sobol).parameters else "seed"
+
 
 def generator(seed: int | None, *stream: int) -> np.random.Generator:
     """A numpy Generator for ``seed`` and an independent sub-stream per ``stream`` key."""
@@ -43,10 +47,11 @@ def uniforms(n: int, dimension: int, rng: np.random.Generator, method: str = "mc
     if method == "mc":
         u = rng.random((n, dimension))
     elif method == "lhs":
-        u = qmc.LatinHypercube(d=dimension, seed=rng).random(n)
+        u = qmc.LatinHypercube(d=dimension, **{_RNG: rng}).random(n)
     elif method == "sobol":
         # a power-of-two block keeps Sobol's balance; its first n points are used
-        u = qmc.Sobol(d=dimension, scramble=True, seed=rng).random_base2(max(0, math.ceil(math.log2(n))))[:n]
+        sobol = qmc.Sobol(d=dimension, scramble=True, **{_RNG: rng})
+        u = sobol.random_base2(max(0, math.ceil(math.log2(n))))[:n]
     else:
         raise ValueError(f"unknown sampling method {method!r}; use one of {SAMPLING_METHODS}")
     return np.clip(u, _EDGE, 1.0 - _EDGE)
