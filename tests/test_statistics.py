@@ -318,3 +318,18 @@ def test_with_demand_scenarios_are_solved_like_explicit_ones():
     explicit = discrete(D[:, 0].tolist())
     assert solve(instance).expected_total_cost == pytest.approx(solve(explicit).expected_total_cost)
     assert solve(with_demand(explicit, D)).expected_total_cost == pytest.approx(solve(explicit).expected_total_cost)
+
+
+def test_saa_on_history_periods_resamples_the_periods():
+    # periods 10/20/30: the true distribution is the empirical one, z* = 30 (stock 30, h 1, b 4)
+    history = pd.DataFrame({"period": ["p1", "p2", "p3"], "configuration": "a", "demand": [10.0, 20.0, 30.0]})
+    instance = Instance.from_frames(
+        pd.DataFrame({"component": ["c"], "holding_cost": [HOLD]}),
+        pd.DataFrame({"configuration": ["a"], "shortage_cost": [SHORT]}),
+        pd.DataFrame({"configuration": ["a"], "component": ["c"], "quantity": [1.0]}),
+        history=history,
+    )
+    result = saa(instance, sample_size=60, replications=6, evaluation_size=3000, sampling="lhs", seed=2).final
+    low, high = result.optimal_cost_interval
+    assert low <= 30.0 <= high and result.candidate["c"] == pytest.approx(30.0)
+    assert evaluate(instance, [30.0], sample_size=None).expected_cost == pytest.approx(30.0)
