@@ -23,8 +23,10 @@ from .limits import check_workbook_size
 ENGINES = ("calamine", "openpyxl")
 
 
-def read_workbook(path: Path, engine: str | None = None) -> dict[str, pd.DataFrame]:
-    """Every sheet as a DataFrame of cell values (formulas as their cached values).
+def read_workbook(path: Path, only: set[str] | None = None, engine: str | None = None) -> dict[str, pd.DataFrame]:
+    """Every sheet (or those named in ``only``, lower case) as a DataFrame of cell values.
+
+    Formulas are read as their cached values.
 
     Row 1 is the header; blank rows are dropped but the index keeps each record's
     Excel row number, so messages can point at the cell.
@@ -33,7 +35,7 @@ def read_workbook(path: Path, engine: str | None = None) -> dict[str, pd.DataFra
     check_workbook_size(path)
     engine = engine or default_engine()
     try:
-        rows = _rows_calamine(path) if engine == "calamine" else _rows_openpyxl(path)
+        rows = _rows_calamine(path, only) if engine == "calamine" else _rows_openpyxl(path, only)
     except InputError:
         raise
     except Exception as exc:  # each engine has its own zoo of exceptions for a damaged file
@@ -57,23 +59,26 @@ def default_engine() -> str:
     return "calamine"
 
 
-def _rows_openpyxl(path: Path) -> dict[str, list]:
+def _rows_openpyxl(path: Path, only: set[str] | None) -> dict[str, list]:
     import openpyxl
 
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
-        return {ws.title: list(ws.iter_rows(values_only=True)) for ws in book.worksheets}
+        sheets = [ws for ws in book.worksheets if only is None or ws.title.lower() in only]
+        return {ws.title: list(ws.iter_rows(values_only=True)) for ws in sheets}
     finally:
         book.close()
 
 
-def _rows_calamine(path: Path) -> dict[str, list]:
+def _rows_calamine(path: Path, only: set[str] | None) -> dict[str, list]:
     from python_calamine import CalamineWorkbook
 
     book = CalamineWorkbook.from_path(str(path))
     try:
         sheets = {}
         for name in book.sheet_names:
+            if only is not None and name.lower() not in only:
+                continue
             sheet = book.get_sheet_by_name(name)
             sheets[name] = [[None if v == "" else v for v in row] for row in _from_a1(sheet)]
         return sheets

@@ -22,6 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from .. import __version__, schema
 from ..instance import Instance
+from ..scenarios.tables import source_tables
 from .results import write_atomic
 from .styles import TITLE_FONT, WRAP, fit_widths, number_format, print_fit, style_header, write_frame
 
@@ -58,15 +59,21 @@ def instance_sheets(instance: Instance | None = None) -> dict[str, pd.DataFrame]
 
 
 def _records(instance: Instance, sheet: str, columns: list[str]) -> pd.DataFrame:
-    frame = getattr(instance, _INSTANCE_TABLES.get(sheet, sheet.lower()), None)
+    frame = {
+        "Components": instance.components,
+        "Configurations": instance.configurations,
+        "BOM": instance.bom,
+        "Demand": instance.demand,
+        "Scenarios": instance.scenarios,
+        "Resources": instance.resources,
+        "ResourceUse": instance.resource_use,
+        **source_tables(instance),
+    }.get(sheet)
     if not isinstance(frame, pd.DataFrame):
         return pd.DataFrame(columns=columns)
     if frame.index.name in columns:
         frame = frame.reset_index()
     return frame.reindex(columns=columns)
-
-
-_INSTANCE_TABLES = {"ResourceUse": "resource_use"}
 
 
 def write_input_workbook(path: str | Path, instance: Instance | None = None) -> Path:
