@@ -62,9 +62,7 @@ def validate(tables: Mapping[str, pd.DataFrame], source: Source | None = None):
             typed[sheet] = _records(sheet, raw, report, invalid)
     if any(p.row in (None, 1) for p in report.errors):  # a sheet or column is missing: nothing to cross-check
         return None, report
-    for sheet, spec in schema.SHEETS.iterrows():  # an optional sheet left empty (as in a template) is absent
-        if not spec["required"] and spec["layout"] == "records" and sheet in typed and typed[sheet].empty:
-            del typed[sheet]
+    _empty_sheets(typed, report)
     _check_keys(typed, report)
     _check_references(typed, report)
     scenarios, demand, source = _demand_tables(typed, report, invalid)
@@ -386,6 +384,23 @@ def long_demand(raw: pd.DataFrame, configurations: pd.DataFrame | None, report: 
 
 
 # -- records across sheets ----------------------------------------------------------
+
+
+def _empty_sheets(typed: dict[str, pd.DataFrame], report: Report) -> None:
+    """Sheets left empty, as in a fresh template: a required one is an error, an optional one absent.
+
+    An empty Demand sheet stays (and is reported) unless DemandModel or History gives the demand.
+    """
+    sampled = any(s in typed and not typed[s].empty for s in ("DemandModel", "History"))
+    for sheet, spec in schema.SHEETS.iterrows():
+        if spec["layout"] != "records" or sheet not in typed or not typed[sheet].empty:
+            continue
+        if spec["required"]:
+            report.error(
+                sheet, None, None, "the sheet has no records.", f"fill in sheet '{sheet}': one record per row."
+            )
+        elif sheet != "Demand" or sampled:
+            del typed[sheet]
 
 
 def _check_keys(typed: dict[str, pd.DataFrame], report: Report) -> None:

@@ -133,3 +133,28 @@ def test_template_never_overwrites_a_workbook_unless_forced(template, capsys):
     assert template.read_bytes() == before
     assert main(["template", str(template), "--force", "--example", "smoothie_bar"]) == 0
     assert load(template).name == "template"
+
+
+def test_blank_template_says_which_sheets_to_fill(template):
+    with pytest.raises(InputError) as err:
+        load(template)
+    text = str(err.value)
+    for sheet in ("Components", "Configurations", "BOM"):
+        assert f"sheet '{sheet}': the sheet has no records. Fix: fill in sheet '{sheet}'" in text
+    assert "sheet 'Demand': the sheet has no demand rows." in text
+
+
+def test_template_with_a_demand_model_instead_of_demand_rows(template):
+    """The template's empty Demand sheet gives way when DemandModel (a sheet the schema added) is filled."""
+    book = openpyxl.load_workbook(template)
+    book["Components"].append(["part", 0, 1])
+    book["Configurations"].append(["kit", 0, 0, 3])
+    book["BOM"].append(["kit", "part", 1])
+    model = book["DemandModel"]
+    header = [c.value for c in model[1]]
+    row = dict.fromkeys(header)
+    row.update(configuration="kit", distribution="poisson", mean=5)
+    model.append([row[h] for h in header])
+    book.save(template)
+    instance = load(template)
+    assert len(instance.arrays.S) > 1 and instance.arrays.D.mean() == pytest.approx(5, rel=0.3)

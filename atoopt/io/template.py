@@ -113,11 +113,8 @@ def _record_sheet(worksheet, sheet: str, frame: pd.DataFrame) -> None:
         if validation is not None:
             validation.add(cells)
             worksheet.add_data_validation(validation)
-        if column in formats:
-            for (cell,) in worksheet.iter_rows(
-                min_row=len(frame) + 2, max_row=min(last, 200), min_col=col, max_col=col
-            ):
-                cell.number_format = formats[column]
+        if column in formats:  # the column's own style: rows typed in later get the format too
+            worksheet.column_dimensions[letter].number_format = formats[column]
     fit_widths(worksheet, minimum=14)
     for col, (_, attr) in enumerate(attrs.iterrows(), start=1):
         if attr["type"] == "text":
