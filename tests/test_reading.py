@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import shutil
 import zipfile
 
@@ -12,6 +13,7 @@ import pytest
 from atoopt.errors import InputError
 from atoopt.instance import load
 from atoopt.io import excel, limits
+from atoopt.io.numbers import AmbiguousNumberError, parse_number_text
 
 from .conftest import FIXTURES, newsvendor_sheets, write_workbook
 
@@ -78,6 +80,32 @@ def test_formulas_without_saved_values_say_to_save_in_excel(tmp_path):
         in text
     )
     assert "open the file in Excel or LibreOffice and save it" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("12.5", 12.5),
+        (" 12,5 ", 12.5),
+        ("1.234,5", 1234.5),
+        ("1,234.5", 1234.5),
+        ("1.234.567", 1234567),
+        ("1,234,567", 1234567),
+        ("1 234", 1234),
+        ("1\u00a0234,5", 1234.5),
+        ("95%", 0.95),
+        ("-3", -3),
+        ("1e3", 1000),
+    ],
+)
+def test_numbers_written_as_text(text, number):
+    assert parse_number_text(text) == pytest.approx(number)
+
+
+def test_text_that_is_no_number():
+    assert math.isnan(parse_number_text("twelve"))
+    with pytest.raises(AmbiguousNumberError):
+        parse_number_text("1,234")
 
 
 def test_numbers_as_text_with_commas_and_an_ambiguous_one(tmp_path):
@@ -164,3 +192,23 @@ def test_time_values_are_refused(tmp_path):
     book["Components"]["B2"].number_format = "hh:mm"
     book.save(path)
     assert "(a date or time) is where a number belongs" in problems(path)
+
+
+@pytest.mark.parametrize("engine", excel.ENGINES)
+def test_entity_expansion_bomb_is_refused_quickly(newsvendor_book, tmp_path, engine, monkeypatch):
+    """A 'billion laughs' DOCTYPE in workbook.xml: refused with a clear message, never expanded."""
+    monkeypatch.setattr(excel, "default_engine", lambda: engine)
+    bomb = tmp_path / "bomb.xlsx"
+    laughs = (
+        '<!DOCTYPE lolz [<!ENTITY lol "lol">'
+        + "".join(f'<!ENTITY lol{n + 1} "{("&lol" + (str(n) if n else "") + ";") * 10}">' for n in range(9))
+        + "]>"
+    )
+    with zipfile.ZipFile(newsvendor_book) as source, zipfile.ZipFile(bomb, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/workbook.xml":
+                data = (laughs + data.decode().replace("<sheets>", "<sheets>&lol9;", 1)).encode()
+            target.writestr(item, data)
+    text = problems(bomb)
+    assert "bomb.xlsx" in text and "could not" in text and "lol" * 100 not in text

@@ -228,9 +228,22 @@ def test_annotate_refuses_to_overwrite_the_input(tmp_path, capsys):
     sheets["BOM"].append(["kit", "gear", 1])
     path = write_workbook(tmp_path / "bad.xlsx", sheets)
     before = path.read_bytes()
-    assert main(["validate", str(path), "--annotate", str(path)]) == 1
-    assert "the input is never changed" in capsys.readouterr().err
+    assert main(["validate", str(path), "--annotate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "no annotated copy: --annotate must name a new file: the input is never changed" in err
+    assert "unknown component 'gear'" in err  # the problems are still reported
     assert path.read_bytes() == before
+
+
+def test_annotate_of_a_csv_folder_still_reports_the_problems(tmp_path, capsys):
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    for sheet, rows in newsvendor_sheets().items():
+        (folder / f"{sheet.lower()}.csv").write_text("\n".join(",".join(map(str, r)) for r in rows) + "\n")
+    (folder / "bom.csv").write_text("configuration,component,quantity\nkit,gear,1\n")
+    assert main(["validate", str(folder), "--annotate"]) == 2
+    err = capsys.readouterr().err
+    assert "no annotated copy: --annotate needs an .xlsx workbook" in err and "unknown component 'gear'" in err
 
 
 def test_solve_refuses_to_write_the_result_over_the_input(tmp_path, capsys):

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..errors import InputError, Report
+from ..errors import AtooptError, InputError, Report
 from ..instance import load
 from ..io.annotate import annotate, default_annotated_path
 
@@ -35,7 +35,11 @@ def write_annotated(args, report: Report) -> None:
     if args.annotate is None:
         return
     output = Path(args.annotate) if args.annotate else default_annotated_path(args.path)
-    annotate(args.path, report, output)
+    try:
+        annotate(args.path, report, output)
+    except AtooptError as exc:  # the problems themselves are still reported
+        print(f"no annotated copy: {exc}", file=sys.stderr)
+        return
     print(f"problems marked in {output}", file=sys.stderr)
 
 

@@ -146,6 +146,12 @@ def _check_formulas(path: Path, tables: dict[str, pd.DataFrame]) -> None:
         missing = unreadable_cells(path, {name for name in tables if _squash(name) in known})
     except (zipfile.BadZipFile, KeyError):
         return
+    except Exception as exc:  # defusedxml refuses entity tricks; expat a broken part
+        _fail(
+            path,
+            f"could not read the structure of '{path.name}' ({type(exc).__name__}): it may be damaged or hostile.",
+            "open it in Excel or LibreOffice and save it as .xlsx (Excel Workbook).",
+        )
     if not missing:
         return
     report = Report(Source("xlsx", str(path)))
