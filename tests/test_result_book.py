@@ -264,3 +264,20 @@ def test_validate_annotate_on_a_valid_workbook_keeps_its_notices(tmp_path):
     assert book["Problems"]["A2"].value == "notice"
     assert "not one atoopt reads" in book["Components"]["C1"].comment.text
     assert book["Components"]["C1"].fill.fgColor.rgb.endswith("DDEBF7")
+
+
+def test_infeasible_solve_annotate_marks_the_conflicting_cells(tmp_path, capsys):
+    """A 90% fill-rate target the budget cannot pay for: both cells are marked."""
+    sheets = newsvendor_sheets()
+    sheets["Components"] = [["component", "unit_cost", "holding_cost"], ["part", 10, 1]]
+    sheets["Configurations"] = [["configuration", "shortage_cost", "fill_rate_target"], ["kit", 3, 0.9]]
+    sheets["Settings"] = [["setting", "value"], ["currency", "EUR"], ["budget", 20]]
+    path = write_workbook(tmp_path / "tight.xlsx", sheets)
+    assert main(["solve", str(path), "--annotate"]) == 3
+    book = openpyxl.load_workbook(tmp_path / "tight-problems.xlsx")
+    target, budget = book["Configurations"]["C2"], book["Settings"]["B3"]
+    assert "fill-rate target of 'kit'" in target.comment.text and target.fill.fgColor.rgb.endswith("FFC7CE")
+    assert "resource 'budget'" in budget.comment.text
+    cells = {row[2].value for row in book["Problems"].iter_rows(min_row=2)}
+    assert {"C2", "B3"} <= cells
+    assert not (tmp_path / "tight-result.xlsx").exists()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..errors import AtooptError, InputError
 from ..instance import load
+from ..io.conflicts import conflict_report
 from ..io.results import write_result
 from ..scenarios.reduction import reduce_instance
 from ..solution import Solution
@@ -82,6 +83,8 @@ def run(args) -> int:
     if solution.has_plan:
         return 0
     print(f"no plan: {solution.message}", file=sys.stderr)
+    if solution.conflicts and args.annotate is not None:
+        write_annotated(args, conflict_report(args.path, solution.conflicts))
     return EXIT_NO_PLAN.get(solution.status, 5)
 
 
