@@ -1,6 +1,6 @@
 """One module per ``atoopt`` subcommand; each has ``add_parser(subparsers)``."""
 
-from . import bench, solve, template, validate
+from . import bench, evaluate, saa, solve, template, validate
 
 #: The subcommands in the order ``atoopt --help`` lists them.
-COMMANDS = [template, validate, solve, bench]
+COMMANDS = [template, validate, solve, evaluate, saa, bench]
