@@ -129,3 +129,13 @@ def test_closed_form_when_no_component_is_shared(seed, bounds):
     assert solution.solver["path"] == "closed-form"
     assert solution.expected_total_cost == pytest.approx(_ef_objective(instance), rel=1e-9)
     assert not closed_form.applies(random_instance(10, 10, 5, 3, seed=seed))  # shared components
+
+
+def test_cvar_objective_is_routed_to_the_extensive_form():
+    instance = random_instance(8, 10, 20, 3, seed=6, prices=True)
+    instance.settings["cvar_weight"] = 0.5
+    with pytest.raises(NotDecomposableError, match="CVaR"):
+        split(build_matrix(instance), instance.arrays.p)
+    solution = solve(instance, SolveOptions(path="decomposition"))
+    assert solution.solver["path"] == "matrix" and "CVaR" in solution.solver["notes"]
+    assert solution.solver["solver_objective"] == pytest.approx(_ef_objective(instance), rel=1e-9)

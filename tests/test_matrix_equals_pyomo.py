@@ -54,7 +54,8 @@ def _canonical_rows(A, lower, upper, column_of=None):
 def test_matrix_is_the_pyomo_model(seed, prices):
     instance = random_instance(8, 10, 6, 3, seed=seed, prices=prices, features=FEATURES)
     model = build_matrix(instance)
-    compiled = compile_model(build_model(instance))
+    pyomo_model = build_model(instance)  # kept alive: compiled rows refer back to it
+    compiled = compile_model(pyomo_model)
     lp, ref = model.lp, compiled.lp
     assert ref.shape == lp.shape
     column_of = _column_map(instance, model, compiled)

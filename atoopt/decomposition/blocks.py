@@ -88,6 +88,8 @@ def split(model: MatrixModel, probability: np.ndarray) -> Blocks:
     n_scenarios = len(probability)
     n_first = model.n_order + model.n_lots
     n_cols = lp.shape[1]
+    if n_cols != n_first + len(model.pair_scenario):
+        raise NotDecomposableError("the objective weighs the cost's tail (CVaR), which links the scenarios")
     col_scenario = np.full(n_cols, -1)
     col_scenario[n_first:] = model.pair_scenario
     if np.any(np.diff(model.pair_scenario) < 0):

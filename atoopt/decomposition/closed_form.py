@@ -12,7 +12,7 @@ is convex and piecewise linear, so its minimum lies at a breakpoint: a demand
 value, ``L_j / a_ij``, ``on_hand_j / a_ij`` or a bound. ``C_j(x) = (h_j - v_j) x
 + c_j (x - on_hand_j)`` is the cost of stock. The form holds when stock beyond
 need never pays (``h_j >= v_j``) and nothing else links components (no
-resources, lots or fill-rate targets); :func:`applies` checks it.
+resources, lots, fill-rate targets or a CVaR term); :func:`applies` checks it.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ def applies(instance: Instance) -> bool:
         and np.all(np.isnan(a.f) | (a.f <= 0))
         and np.all(a.h >= a.v)
         and np.all(a.c >= 0)
+        and not instance.settings.get("cvar_weight")
     )
 
 
