@@ -69,7 +69,7 @@ def solve_closed_form(instance: Instance) -> tuple[np.ndarray, np.ndarray, np.nd
 
 
 def _best_kit_level(a, i, parts, qty, free, cap, net_i) -> float:
-    """argmin of F_i(y) over [free, cap] by evaluating every breakpoint."""
+    """argmin of F_i(y) over [free, cap] by evaluating every breakpoint (the highest, if several)."""
     d = a.D[:, i]
     points = np.concatenate([[free], d, a.on_hand[parts] / qty, (a.on_hand[parts] + a.order_bounds[0][parts]) / qty])
     if np.isfinite(cap):
@@ -85,4 +85,6 @@ def _best_kit_level(a, i, parts, qty, free, cap, net_i) -> float:
     c, h, v, on_hand = a.c[parts], a.h[parts], a.v[parts], a.on_hand[parts]
     cost = stock @ (h - v) + np.maximum(stock - on_hand[None, :], 0.0) @ c
     total = cost + net_i * expected_min
-    return float(points[np.argmin(total)])
+    # among equally cheap levels, the highest: more service at no extra cost
+    tied = total <= total.min() + 1e-9 * max(1.0, abs(total.min()))
+    return float(points[np.flatnonzero(tied)[-1]])
