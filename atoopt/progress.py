@@ -8,6 +8,7 @@ stays clean for ``--json`` (which turns progress off anyway).
 
 from __future__ import annotations
 
+import math
 import sys
 import threading
 import time
@@ -39,10 +40,10 @@ def format_event(event: dict) -> str:
     if "iteration" in event:
         parts.append(f"iteration {event['iteration']}:")
     for key in ("lower", "upper"):
-        if event.get(key) is not None:
+        if event.get(key) is not None and math.isfinite(event[key]):
             parts.append(f"{key} {event[key]:,.8g}")
-    if event.get("gap") is not None:
-        parts.append(f"gap {event['gap']:.2e}")
+    if event.get("gap") is not None and math.isfinite(event["gap"]):
+        parts.append(f"gap {max(event['gap'], 0.0):.2e}")
     if event.get("note"):
         parts.append(str(event["note"]))
     return "  ".join(parts)
