@@ -292,7 +292,7 @@ def lshaped(
             predicted = f_hat - (m_box + const)
             if free:  # the box does not bind: its minimum is the model's
                 lower = max(lower, m_box + const)
-            elif predicted <= options.gap * max(1.0, abs(f_hat)) or iteration % LOWER_BOUND_EVERY == 0:
+            elif predicted <= options.gap * max(1.0, abs(f_hat)) or iteration % LOWER_BOUND_EVERY == 1:
                 lower = max(lower, master.solve()[0] + const)
             clock["master"] += time.perf_counter() - tick
             gap = (f_hat - lower) / max(1.0, abs(f_hat))
