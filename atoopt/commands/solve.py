@@ -10,6 +10,7 @@ from ..instance import load
 from ..io.results import write_result
 from ..solution import Solution
 from ..solve import SolveOptions, solve
+from . import scaleout
 
 #: Exit statuses of a solve without a plan (2 is bad input, as for a usage error).
 EXIT_NO_PLAN = {"infeasible": 3, "unbounded": 4, "time_limit": 5, "error": 5}
@@ -31,11 +32,14 @@ def add_parser(subparsers):
     )
     parser.add_argument("--no-write", action="store_true", help="do not write the result workbook")
     parser.add_argument("-v", "--verbose", action="store_true", help="show the solver log")
+    scaleout.add_engine_arguments(parser)
     parser.set_defaults(run=run)
     return parser
 
 
 def run(args) -> int:
+    if args.engine == "mpisppy":
+        return scaleout.run(args)
     instance = load(args.path)
     if not args.json:
         for line in instance.report.lines():
