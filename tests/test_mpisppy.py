@@ -1,0 +1,234 @@
+"""The mpi-sppy engine: the same model, scenario by scenario, gives atoopt's own optimum.
+
+Needs the optional extra ``mpi`` (``pip install 'atoopt[mpi]'``: mpi-sppy, mpi4py,
+mpich); without it the tests that run mpi-sppy are skipped, saying so. The tests of
+the one-scenario models need only the core.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from atoopt import Instance, solve
+from atoopt.errors import AtooptError
+from atoopt.examples import pc_maker, smoothie_bar
+from atoopt.generate import random_instance
+from atoopt.scenario_model import (
+    NotDecomposableError,
+    ScenarioModels,
+    check_decomposable,
+    implied_order_cap,
+    without_fill_rate_targets,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+NO_MPI = "the optional extra 'mpi' is not installed (pip install 'atoopt[mpi]': mpi-sppy, mpi4py, mpich)"
+
+
+def _have(module: str) -> bool:
+    try:
+        __import__(module)
+    except ImportError:
+        return False
+    return True
+
+
+needs_mpisppy = pytest.mark.skipif(not _have("mpisppy"), reason=NO_MPI)
+needs_mpi = pytest.mark.skipif(not (_have("mpisppy") and _have("mpi4py")), reason=NO_MPI)
+
+
+def tiny(salvage: float = 0.0, max_stock=None) -> Instance:
+    """One part (on hand 3, lots of 5) in two kits; the largest requirement is 2*4 + 4 = 12."""
+    return Instance.from_frames(
+        components=pd.DataFrame(
+            {
+                "component": ["part"],
+                "unit_cost": [1.0],
+                "holding_cost": [0.5],
+                "salvage_value": [salvage],
+                "on_hand": [3.0],
+                "lot_size": [5.0],
+                "max_stock": [max_stock],
+            }
+        ),
+        configurations=pd.DataFrame({"configuration": ["a", "b"], "shortage_cost": [4.0, 6.0]}),
+        bom=pd.DataFrame({"configuration": ["a", "b"], "component": ["part", "part"], "quantity": [2.0, 1.0]}),
+        demand=pd.DataFrame(
+            {"scenario": ["low", "high", "high"], "configuration": ["a", "a", "b"], "demand": [1.0, 4.0, 4.0]}
+        ),
+        scenarios=pd.DataFrame({"scenario": ["low", "high"], "probability": [0.75, 0.25]}),
+    )
+
+
+# -- the one-scenario models (core only) ----------------------------------------------
+
+
+def test_one_scenario_model_holds_that_scenario_alone_with_probability_one():
+    models = ScenarioModels(tiny())
+    assert models.names == ["low", "high"]
+    assert models.probability == {"low": 0.75, "high": 0.25}
+    high = models("high")
+    assert list(high.Scenarios) == ["high"]
+    assert sorted(high.assemble) == [("a", "high"), ("b", "high")]
+    low = models("low")
+    assert list(low.assemble) == [("a", "low")]
+    # stock 8 (order 5, one lot): 'low' assembles its one 'a', 'high' can serve both 'b' (4) and 'a' twice
+    for model in (low, high):
+        model.lots["part"].fix(1)
+        model.order["part"].fix(5)
+    low.assemble["a", "low"].fix(1)
+    assert low.TotalCost() == pytest.approx(5 * 1.0 + 8 * 0.5)
+    high.assemble["a", "high"].fix(2)
+    high.assemble["b", "high"].fix(4)
+    assert high.TotalCost() == pytest.approx(5 * 1.0 + 8 * 0.5 + 2 * 4.0)
+
+
+def test_implied_order_cap_is_the_largest_requirement_in_whole_lots():
+    # requirement 12, on hand 3: 9 more, in lots of 5 -> 10
+    assert implied_order_cap(tiny()) == {"part": 10.0}
+    # a part worth more left over than bought and held is bounded only by its max_stock
+    assert implied_order_cap(tiny(salvage=2.0, max_stock=30.0)) == {}
+    models = ScenarioModels(tiny())
+    assert models("low").order["part"].ub == 10.0
+
+
+def test_implied_order_cap_cuts_off_no_optimum():
+    instance = random_instance(8, 10, 12, seed=3, prices=True, features=("on_hand", "bounds", "salvage"))
+    solution = solve(instance)
+    cap = implied_order_cap(instance)
+    order = solution.components["order"]
+    assert all(order[j] <= cap[j] + 1e-6 for j in cap)
+
+
+def test_fill_rate_targets_are_refused_as_scenario_linking():
+    instance = pc_maker()
+    with pytest.raises(NotDecomposableError) as raised:
+        ScenarioModels(instance)
+    message = str(raised.value)
+    assert "'creator_pro'" in message and "'gamer_high'" in message
+    assert "fill_rate_target" in message and "--drop-fill-rate-targets" in message
+    assert raised.value.exit_code == 2
+    check_decomposable(without_fill_rate_targets(instance))  # nothing else links scenarios
+
+
+def test_unknown_scenario_is_named():
+    with pytest.raises(AtooptError, match="no scenario 'storm'"):
+        ScenarioModels(tiny())("storm")
+
+
+# -- mpi-sppy's extensive form through the module -----------------------------------
+
+
+def pc_maker_without_targets() -> Instance:
+    """pc_maker's fill-rate targets link scenarios; its assembly-hours limit is per scenario and stays."""
+    return without_fill_rate_targets(pc_maker())
+
+
+CASES = {
+    "pc_maker_without_targets": pc_maker_without_targets,
+    "smoothie_bar": smoothie_bar,  # lot sizes: a MIP, solved to proven optimality
+    "random_all_features": lambda: random_instance(
+        12, 15, 20, per_configuration=4, seed=5, prices=True, features=("on_hand", "bounds", "resources", "salvage")
+    ),
+}
+
+
+@needs_mpisppy
+@pytest.mark.parametrize("name", list(CASES))
+def test_extensive_form_through_mpisppy_equals_atoopt_solve(name):
+    from atoopt.scaleout import MpisppyOptions, solve_mpisppy
+
+    instance = CASES[name]()
+    reference = solve(instance)
+    solution = solve_mpisppy(instance, MpisppyOptions(algorithm="ef"))
+    assert solution.status == "optimal"
+    expected = reference.expected_total_cost
+    assert solution.solver["objective"] == pytest.approx(expected, rel=1e-6)  # mpi-sppy's own objective
+    assert solution.expected_total_cost == pytest.approx(expected, rel=1e-6)  # the plan, evaluated by the core
+    assert solution.components.index.tolist() == reference.components.index.tolist()
+
+
+@needs_mpisppy
+def test_generic_cylinders_loads_the_models_file_as_it_is(tmp_path):
+    """mpi-sppy's own driver, pointed at models/atoopt_mpisppy.py, solves the EF of a bundled example."""
+    base = tmp_path / "sb"
+    command = [sys.executable, "-m", "mpisppy.generic_cylinders", "--module-name", str(ROOT / "models/atoopt_mpisppy")]
+    command += ["--instance", "example:smoothie_bar", "--EF", "--EF-solver-name", "appsi_highs"]
+    command += ["--EF-solver-options", "mip_rel_gap=0", "--atoopt-output", str(base)]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(Path(f"{base}-report.json").read_text())
+    plan = json.loads(Path(f"{base}-plan.json").read_text())
+    reference = solve(smoothie_bar())
+    assert report["objective"] == pytest.approx(reference.expected_total_cost, rel=1e-6)
+    assert set(plan["stock"]) == set(reference.components.index)
+
+
+@needs_mpisppy
+def test_cli_engine_mpisppy_writes_the_result_workbook(tmp_path, capsys):
+    from atoopt.cli import main
+
+    out = tmp_path / "sb-result.xlsx"
+    assert main(["mpisppy", "example:smoothie_bar", "-o", str(out), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["status"] == "optimal"
+    assert summary["expected_total_cost"] == pytest.approx(solve(smoothie_bar()).expected_total_cost, rel=1e-6)
+    with pd.ExcelFile(out) as book:
+        assert {"Summary", "Components", "Allocation"} <= set(book.sheet_names)
+
+
+@needs_mpisppy
+def test_cli_refuses_fill_rate_targets_without_a_traceback(capsys):
+    from atoopt.cli import main
+
+    assert main(["solve", "example:pc_maker", "--engine", "mpisppy"]) == 2
+    err = capsys.readouterr().err
+    assert "fill_rate_target" in err and "Traceback" not in err
+
+
+# -- progressive hedging on MPI ranks -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pc_maker_ef():
+    """pc_maker without targets: its EF optimum and plan (atoopt's own solve)."""
+    return solve(pc_maker_without_targets())
+
+
+def cost_of(stock: np.ndarray, instance: Instance) -> float:
+    from atoopt.scaleout import evaluate_plan
+
+    return evaluate_plan(instance, stock).expected_total_cost
+
+
+@needs_mpi
+@pytest.mark.slow
+@pytest.mark.parametrize("ranks", [2, 4])
+def test_progressive_hedging_on_ranks_reaches_the_optimum(ranks, pc_maker_ef):
+    from atoopt.scaleout import MpisppyOptions, solve_mpisppy
+
+    reference = pc_maker_ef
+    optimum = reference.expected_total_cost
+    options = MpisppyOptions(
+        algorithm="ph", ranks=ranks, max_iterations=40, rel_gap=1e-3, drop_fill_rate_targets=True, rho_multiplier=5
+    )
+    solution = solve_mpisppy("example:pc_maker", options)
+    solver = solution.solver
+    # the bounds bracket the optimum; the plan's evaluated cost is the upper bound mpi-sppy reported
+    assert solver["outer_bound"] <= optimum + 1e-6 * abs(optimum)
+    assert solver["inner_bound"] == pytest.approx(solution.expected_total_cost, rel=1e-6)
+    assert solution.expected_total_cost >= optimum - 1e-6 * abs(optimum)
+    assert solution.expected_total_cost <= optimum + 0.005 * abs(optimum)
+    assert solver["ranks"] == ranks and solver["iterations"] >= 1
+    # out of sample: on 200 fresh weeks the PH plan costs within 0.5% of the EF plan
+    fresh = without_fill_rate_targets(pc_maker(scenarios=200, seed=2027))
+    ph_cost = cost_of(solution.components["stock"].to_numpy(), fresh)
+    ef_cost = cost_of(reference.components["stock"].to_numpy(), fresh)
+    assert abs(ph_cost - ef_cost) <= 0.005 * abs(ef_cost)
