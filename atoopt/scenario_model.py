@@ -20,7 +20,6 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
-import pandas as pd
 import pyomo.environ as pyo
 
 from .errors import AtooptError
@@ -113,8 +112,3 @@ def implied_order_cap(instance: Instance) -> dict[str, float]:
     cap[lots] = np.ceil(cap[lots] / a.lot_size[lots] - 1e-9) * a.lot_size[lots]
     costly = a.c + a.h >= a.v
     return {str(j): float(q) for j, q, keep in zip(a.J, cap, costly) if keep}
-
-
-def first_stage_values(model: pyo.ConcreteModel) -> pd.Series:
-    """Stock x_j = on_hand_j + q_j of a solved scenario (or extensive-form) model, by component."""
-    return pd.Series({j: pyo.value(model.stock[j]) for j in model.Components}, dtype=float)

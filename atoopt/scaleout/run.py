@@ -181,7 +181,17 @@ def run_progressive_hedging(
         if options.verbose:
             print(" ".join(shlex.quote(part) for part in command), file=sys.stderr)
         started = time.perf_counter()
-        completed = subprocess.run(command, capture_output=not options.verbose, text=True, env=_mpi_env(command[0]))
+        # a hub stops at its time limit between iterations; past twice that (and start-up), give up
+        timeout = 2 * options.time_limit + 120 if options.time_limit else None
+        try:
+            completed = subprocess.run(
+                command, capture_output=not options.verbose, text=True, env=_mpi_env(command[0]), timeout=timeout
+            )
+        except subprocess.TimeoutExpired:
+            raise AtooptError(
+                f"mpi-sppy did not finish within {timeout:.0f} s (time limit {options.time_limit:g} s); "
+                "run with --verbose to see where it stalls."
+            ) from None
         wall = time.perf_counter() - started
         plan_file, report_file = Path(base + module.PLAN_SUFFIX), Path(base + module.REPORT_SUFFIX)
         if completed.returncode != 0 or not report_file.exists():
