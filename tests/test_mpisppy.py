@@ -232,3 +232,67 @@ def test_progressive_hedging_on_ranks_reaches_the_optimum(ranks, pc_maker_ef):
     ph_cost = cost_of(solution.components["stock"].to_numpy(), fresh)
     ef_cost = cost_of(reference.components["stock"].to_numpy(), fresh)
     assert abs(ph_cost - ef_cost) <= 0.005 * abs(ef_cost)
+
+
+# -- the module's plumbing -----------------------------------------------------------------
+
+
+def test_random_source_reads_keywords_and_names_bad_ones():
+    from atoopt.scaleout.source import open_source, random_arguments
+
+    assert random_arguments("components=4,configurations=5,scenarios=6,prices=1,features=lots+bounds") == {
+        "components": 4,
+        "configurations": 5,
+        "scenarios": 6,
+        "prices": True,
+        "features": ("lots", "bounds"),
+    }
+    instance = open_source("random:components=4,configurations=5,scenarios=6,seed=2")
+    assert instance.arrays.D.shape == (6, 5)
+    with pytest.raises(AtooptError, match="keys among"):
+        random_arguments("components=4,colour=red")
+    with pytest.raises(AtooptError, match="unknown features"):
+        random_arguments("features=lots+magic")
+    with pytest.raises(AtooptError, match="whole number"):
+        random_arguments("scenarios=many")
+
+
+@pytest.mark.parametrize(
+    ("ranks", "spokes", "ratio"),
+    [(2, ["--xhatshuffle"], None), (3, ["--xhatshuffle", "--lagrangian"], "1"), (4, ["--lagrangian"], "0.5")],
+)
+def test_ph_command_lays_out_hub_and_spokes(ranks, spokes, ratio):
+    from atoopt.scaleout.run import MpisppyOptions, ph_command
+
+    command = ph_command("example:pc_maker", MpisppyOptions(algorithm="ph", ranks=ranks), "/tmp/base")
+    assert command[:3] == ["mpiexec", "-n", str(ranks)]
+    assert all(flag in command for flag in spokes)
+    assert ("--lagrangian" in command) == (ranks >= 3)
+    if ratio is not None:
+        assert command[command.index("--lagrangian-rank-ratio") + 1] == ratio
+    assert command[command.index("--module-name") + 1] == "atoopt.scaleout.module"
+
+
+def test_ph_needs_two_ranks():
+    from atoopt.scaleout.run import MpisppyOptions, ph_command
+
+    with pytest.raises(AtooptError, match="at least 2 MPI ranks"):
+        ph_command("example:pc_maker", MpisppyOptions(algorithm="ph", ranks=1), "/tmp/base")
+
+
+@needs_mpisppy
+def test_scenario_creator_weights_by_probability_and_denouement_records_the_cost():
+    from atoopt.scaleout import module
+
+    models = ScenarioModels(tiny())
+    high = module.scenario_creator("high", models=models)
+    assert high._mpisppy_probability == 0.25
+    root = high._mpisppy_node_list[0]
+    assert root.name == "ROOT" and [v.name for v in root.nonant_vardata_list] == ["order[part]", "lots[part]"]
+    # only the first scenario kept: its probability becomes one
+    assert module.scenario_creator("low", models=models, num_scens=1)._mpisppy_probability == 1.0
+    high.order["part"].fix(5)
+    high.assemble["a", "high"].fix(2)
+    high.assemble["b", "high"].fix(4)
+    module.scenario_denouement(0, "high", high)
+    assert module.SECOND_STAGE_COST["high"] == pytest.approx(2 * 4.0)  # two 'a' short at 4 each
