@@ -2,7 +2,7 @@
 
 usage: python benchmarks/mpisppy_ranks.py [SOURCE ...] [--ranks 2 3 4] [--max-iterations N]
 SOURCE as for 'atoopt mpisppy' (default: example:pc_maker without its fill-rate
-targets, and random:components=40,configurations=80,scenarios=200,prices=1).
+targets, and random:components=30,configurations=60,scenarios=120,prices=1,seed=1).
 Prints one Markdown table row per run: seconds, plan cost, gap to atoopt's optimum,
 mpi-sppy's bounds. Needs the optional extra 'mpi'.
 """
@@ -17,16 +17,17 @@ from atoopt.scaleout import MpisppyOptions, solve_mpisppy
 from atoopt.scaleout.source import open_source
 from atoopt.scenario_model import without_fill_rate_targets
 
-DEFAULT_SOURCES = ["example:pc_maker", "random:components=40,configurations=80,scenarios=200,prices=1,seed=1"]
+DEFAULT_SOURCES = ["example:pc_maker", "random:components=30,configurations=60,scenarios=120,prices=1,seed=1"]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sources", nargs="*", default=DEFAULT_SOURCES)
     parser.add_argument("--ranks", type=int, nargs="+", default=[2, 3, 4])
-    parser.add_argument("--max-iterations", type=int, default=100)
+    parser.add_argument("--max-iterations", type=int, default=60)
     parser.add_argument("--rel-gap", type=float, default=1e-3)
     args = parser.parse_args()
+    print(f"PH: rel-gap {args.rel_gap:g}, at most {args.max_iterations} iterations\n")
     print("| instance | run | seconds | ratio to atoopt solve | plan cost | above optimum | lower bound | iterations |")
     print("|---|---|---|---|---|---|---|---|")
     for source in args.sources:
