@@ -185,7 +185,12 @@ def run_progressive_hedging(
         timeout = 2 * options.time_limit + 120 if options.time_limit else None
         try:
             completed = subprocess.run(
-                command, capture_output=not options.verbose, text=True, env=_mpi_env(command[0]), timeout=timeout
+                command,
+                capture_output=not options.verbose,
+                text=True,
+                env=_mpi_env(command[0]),
+                timeout=timeout,
+                cwd=folder,  # mpi-sppy's spokes leave log files in the working folder
             )
         except subprocess.TimeoutExpired:
             raise AtooptError(
