@@ -296,3 +296,16 @@ def test_scenario_creator_weights_by_probability_and_denouement_records_the_cost
     high.assemble["b", "high"].fix(4)
     module.scenario_denouement(0, "high", high)
     assert module.SECOND_STAGE_COST["high"] == pytest.approx(2 * 4.0)  # two 'a' short at 4 each
+
+
+@needs_mpisppy
+def test_ph_refuses_fill_rate_targets_before_starting_mpi(monkeypatch):
+    from atoopt.scaleout import MpisppyOptions, solve_mpisppy
+    from atoopt.scaleout import run as run_module
+
+    def no_mpi(*args, **kwargs):
+        raise AssertionError("MPI processes were started")
+
+    monkeypatch.setattr(run_module.subprocess, "run", no_mpi)
+    with pytest.raises(NotDecomposableError, match="gamer_high"):
+        solve_mpisppy("example:pc_maker", MpisppyOptions(algorithm="ph", ranks=2))

@@ -34,7 +34,7 @@ import numpy as np
 
 from ..errors import AtooptError
 from ..instance import Instance
-from ..scenario_model import ScenarioModels, without_fill_rate_targets
+from ..scenario_model import ScenarioModels, check_decomposable, without_fill_rate_targets
 from ..solution import Solution
 from . import module
 from .plan import evaluate_plan
@@ -105,6 +105,7 @@ def solve_mpisppy(
         source, instance = instance, open_source(instance)
     if options.drop_fill_rate_targets:
         instance = without_fill_rate_targets(instance)
+    check_decomposable(instance)  # here, before any MPI process starts
     started = time.perf_counter()
     if options.algorithm == "ef":
         stock, report = solve_extensive_form(instance, options)
