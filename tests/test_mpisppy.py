@@ -216,9 +216,7 @@ def test_progressive_hedging_on_ranks_reaches_the_optimum(ranks, pc_maker_ef):
 
     reference = pc_maker_ef
     optimum = reference.expected_total_cost
-    options = MpisppyOptions(
-        algorithm="ph", ranks=ranks, max_iterations=40, rel_gap=1e-3, drop_fill_rate_targets=True, rho_multiplier=5
-    )
+    options = MpisppyOptions(algorithm="ph", ranks=ranks, max_iterations=40, rel_gap=1e-3, drop_fill_rate_targets=True)
     solution = solve_mpisppy("example:pc_maker", options)
     solver = solution.solver
     # the bounds bracket the optimum; the plan's evaluated cost is the upper bound mpi-sppy reported

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from ..io.results import write_result
+from ..scaleout.run import MpisppyOptions
 from ..scaleout.source import open_source, source_name
 
 ENGINES = ("highs", "mpisppy")
@@ -56,7 +57,7 @@ def add_mpisppy_arguments(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--ranks", type=int, help="MPI processes for ph (default 3: PH hub, Lagrangian, xhat)")
     group.add_argument("--rho", type=float, help="PH penalty for every stock level (default: per variable, SEP)")
-    group.add_argument("--rho-multiplier", type=float, default=5.0, help="scales rho (default 5)")
+    group.add_argument("--rho-multiplier", type=float, default=MpisppyOptions.rho_multiplier, help="scales rho (5)")
     group.add_argument("--max-iterations", type=int, default=200, help="PH iterations at most (default 200)")
     group.add_argument("--rel-gap", type=float, default=1e-3, help="PH stops at this gap between bounds (1e-3)")
     group.add_argument("--solver", help="Pyomo solver for mpi-sppy (default highs for ph, appsi_highs for ef)")
@@ -68,7 +69,7 @@ def add_mpisppy_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args) -> int:
-    from ..scaleout.run import MpisppyOptions, require_mpisppy, solve_mpisppy
+    from ..scaleout.run import require_mpisppy, solve_mpisppy
     from .solve import describe
 
     require_mpisppy()
