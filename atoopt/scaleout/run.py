@@ -69,7 +69,7 @@ class MpisppyOptions:
     rho: float | None = None
     rho_multiplier: float = 5.0
     max_iterations: int = 200
-    rel_gap: float = 1e-4
+    rel_gap: float = 1e-3
     time_limit: float | None = None
     mip_gap: float = 0.0
     solver: str | None = None
