@@ -307,3 +307,37 @@ def test_ph_refuses_fill_rate_targets_before_starting_mpi(monkeypatch):
     monkeypatch.setattr(run_module.subprocess, "run", no_mpi)
     with pytest.raises(NotDecomposableError, match="gamer_high"):
         solve_mpisppy("example:pc_maker", MpisppyOptions(algorithm="ph", ranks=2))
+
+
+def test_each_source_is_read_once_per_process(tmp_path, monkeypatch):
+    """A workbook, a CSV folder and a generated size give the same scenarios, each read once."""
+    from atoopt.io.template import instance_sheets, write_input_workbook
+    from atoopt.scaleout import module
+
+    instance = random_instance(5, 4, 6, seed=8, prices=True)
+    workbook = write_input_workbook(tmp_path / "r.xlsx", instance)
+    folder = tmp_path / "r"
+    folder.mkdir()
+    for sheet, frame in instance_sheets(instance).items():
+        if not frame.empty:
+            frame.to_csv(folder / f"{sheet.lower()}.csv", index=False)
+    reads = []
+    opened = module.open_source
+    monkeypatch.setattr(module, "open_source", lambda source: reads.append(source) or opened(source))
+    monkeypatch.setattr(module, "_CACHE", {})
+    generated = "random:components=5,configurations=4,scenarios=6,seed=8,prices=1"
+    for source in (str(workbook), str(folder), generated):
+        module.kw_creator(_Config(instance=source))
+        assert module.scenario_names_creator(None) == [f"s{k}" for k in range(6)]
+        assert module.scenario_names_creator(2, start=3) == ["s3", "s4"]
+        for name in ("s0", "s5", "s0"):
+            model = module.scenario_models(source)(name)
+            assert list(model.Scenarios) == [name]
+    assert reads == [str(workbook), str(folder), generated]
+
+
+class _Config(dict):
+    """The part of mpi-sppy's Config that kw_creator reads."""
+
+    def __getattr__(self, name):
+        return self[name]
