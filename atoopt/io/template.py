@@ -22,7 +22,10 @@ def instance_sheets(instance: Instance | None = None) -> dict[str, pd.DataFrame]
             descriptions = list(schema.attributes(sheet)["description"])
             sheets[sheet] = pd.DataFrame({"setting": names, "value": values, "description": descriptions})
             continue
-        sheets[sheet] = pd.DataFrame(columns=columns) if instance is None else _records(instance, sheet, columns)
+        if instance is None or spec["layout"] == "study":  # a study is no part of an instance
+            sheets[sheet] = pd.DataFrame(columns=columns)
+            continue
+        sheets[sheet] = _records(instance, sheet, columns)
     return sheets
 
 
