@@ -208,24 +208,25 @@ def _study_from_raw(raw: pd.DataFrame, source: Source) -> Study:
     report = Report(source)
     typed = _records(SHEET, raw, report)
     overrides: dict[str, list[Override]] = {}
-    if not report.errors:
-        for row, r in typed.iterrows():
-            if r["change"] != "remove" and _missing(r["value"]):
-                report.error(
-                    SHEET, row, "value", f"change '{r['change']}' needs a value.", "enter a number in 'value'."
-                )
-            elif r["change"] == "remove" and r["parameter"] != "component":
-                report.error(
-                    SHEET,
-                    row,
-                    "change",
-                    f"only a component can be removed, not '{r['parameter']}'.",
-                    "write parameter 'component' and the component's id in 'item', or use set/scale/add.",
-                )
-            if r["case"] == BASE:
-                report.error(SHEET, row, "case", "'base' is the unchanged instance.", "give the case another name.")
-            value = None if _missing(r["value"]) else float(r["value"])
-            overrides.setdefault(r["case"], []).append(Override(r["parameter"], r["item"], r["change"], value, row))
+    if any(p.row == 1 for p in report.errors):  # a column is missing: row checks would only echo it
+        raise InputError(report)
+    given = raw["value"] if "value" in raw.columns else pd.Series(None, index=raw.index)
+    for row, r in typed.iterrows():
+        if r["change"] != "remove" and _missing(r["value"]) and _missing(given[row]):
+            report.error(SHEET, row, "value", f"change '{r['change']}' needs a value.", "enter a number in 'value'.")
+        elif r["change"] == "remove" and r["parameter"] != "component":
+            report.error(
+                SHEET,
+                row,
+                "change",
+                f"only a component can be removed, not '{r['parameter']}'.",
+                "write parameter 'component' and the component's id in 'item', or use set/scale/add.",
+            )
+        if r["case"] == BASE:
+            report.error(SHEET, row, "case", "'base' is the unchanged instance.", "give the case another name.")
+        value = None if _missing(r["value"]) else float(r["value"])
+        item = None if _missing(r["item"]) else str(r["item"])
+        overrides.setdefault(r["case"], []).append(Override(r["parameter"], item, r["change"], value, row))
     if report.errors:
         raise InputError(report)
     study = Study(report=report, source=source)
