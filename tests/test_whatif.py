@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -288,3 +289,21 @@ def test_fill_rates_are_finite_where_there_is_demand(warm_run):
     base = warm_run.records[0]
     assert all(math.isfinite(v) for v in base["fill_rate"].values())
     assert np.isclose(base["service"], 0.9099, atol=5e-3)
+
+
+def test_missing_extras_give_install_hints(instance, tmp_path, monkeypatch, capsys):
+    from atoopt.errors import AtooptError
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if dask[distributed] were not installed
+    with pytest.raises(AtooptError, match=r"pip install 'atoopt\[cluster\]'"):
+        run_study(
+            instance,
+            Study([Case("base"), Case("x", (Override("demand", None, "scale", 2.0),))]),
+            scheduler="tcp://127.0.0.1:8786",
+            progress=False,
+        )
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)  # and matplotlib neither
+    out = tmp_path / "o.xlsx"
+    assert main(["whatif", str(PC_MAKER), "-o", str(out), "--jobs", "1", "--quiet", "--no-strategies"]) == 0
+    assert "pip install 'atoopt[plots]'" in capsys.readouterr().err
+    assert out.exists() and not list(tmp_path.glob("*.png"))

@@ -34,6 +34,9 @@ from .persistent import PersistentLP
 #: Rough cost of starting worker processes (each imports atoopt, pandas, Pyomo, HiGHS).
 POOL_STARTUP_SECONDS = 3.0
 
+#: How long to keep trying to reach a Dask scheduler.
+DASK_CONNECT_SECONDS = 20
+
 
 @dataclass(frozen=True)
 class CaseSettings:
@@ -255,7 +258,7 @@ def _run_dask(address: str, instance: Instance, settings: CaseSettings, cases: l
             "Install it with: pip install 'atoopt[cluster]' (on the workers too)."
         ) from None
     try:
-        client = Client(address, timeout=30)
+        client = Client(address, timeout=DASK_CONNECT_SECONDS)
     except (OSError, TimeoutError) as exc:
         raise AtooptError(
             f"could not reach the Dask scheduler at {address} ({exc}). "
