@@ -42,5 +42,5 @@ def test_a_missing_scheduler_is_a_clear_error(monkeypatch):
     instance = load(PC_MAKER)
     study = Study()
     study.add(sweep_cases([parse_sweep("demand=x2")]))
-    with pytest.raises(AtooptError, match="could not reach the Dask scheduler at tcp://127.0.0.1:9"):
+    with pytest.raises(AtooptError, match=r"could not reach the Dask scheduler at tcp://127\.0\.0\.1:9"):
         run_study(instance, study, scheduler="tcp://127.0.0.1:9", progress=False)
