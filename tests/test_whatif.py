@@ -307,3 +307,34 @@ def test_missing_extras_give_install_hints(instance, tmp_path, monkeypatch, caps
     assert main(["whatif", str(PC_MAKER), "-o", str(out), "--jobs", "1", "--quiet", "--no-strategies"]) == 0
     assert "pip install 'atoopt[plots]'" in capsys.readouterr().err
     assert out.exists() and not list(tmp_path.glob("*.png"))
+
+
+@pytest.mark.slow
+def test_a_killed_whatif_command_resumes_with_only_the_missing_cases(tmp_path):
+    import signal
+    import subprocess
+    import time
+
+    from atoopt.examples import pc_maker
+    from atoopt.io.template import write_input_workbook
+
+    workbook = write_input_workbook(tmp_path / "big.xlsx", pc_maker(scenarios=200))
+    out = tmp_path / "study.xlsx"
+    argv = [sys.executable, "-m", "atoopt", "whatif", str(workbook), "-o", str(out), "--jobs", "1", "--quiet"]
+    argv += ["--sweep", "shortage_cost=x0.5:2.5:5", "--sweep", "demand=x0.8:1.1:4", "--no-strategies", "--no-plots"]
+    cache_path = tmp_path / "study.xlsx.cache.jsonl"
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and process.poll() is None:
+        if cache_path.exists() and cache_path.read_text().count("\n") >= 3:
+            process.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.05)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL, "the study finished before it could be killed"
+    finished = len(CaseCache(cache_path))
+    assert 3 <= finished < 21 and not out.exists()
+    done = subprocess.run([*argv, "--json"], capture_output=True, text=True, check=True)
+    summary = json.loads(done.stdout)
+    assert (summary["solved"], summary["from_cache"]) == (21 - finished, finished)
+    assert all(r["status"] == "optimal" for r in summary["cases"])

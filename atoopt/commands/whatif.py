@@ -75,7 +75,7 @@ def run(args) -> int:
         except ImportError:
             print(PLOTS_HINT, file=sys.stderr)
     if args.json:
-        out = {"cases": result.records, **_summary(instance.name, result, notes), "output": str(output)}
+        out = {**_summary(instance.name, result, notes), "output": str(output), "cases": result.records}
         if strategy is not None:
             out["strategies"] = as_records(strategy)
         print(json.dumps(out, indent=2, default=str))
@@ -100,7 +100,7 @@ def run_strategies(args) -> int:
 def _summary(name: str, result: StudyRun, notes: list[str]) -> dict:
     summary = {
         "instance": name,
-        "cases": len(result.records),
+        "case_count": len(result.records),
         "solved": result.solved,
         "from_cache": result.cached,
         "workers": result.workers,

@@ -1,0 +1,75 @@
+"""Speed-up of a what-if study from reuse (warm persistent model) and parallel workers.
+
+    python benchmarks/whatif_speedup.py [--scenarios 40] [--jobs 2]
+
+Solves the same study (the base case and a 5 x 4 grid: shortage cost x0.5..2.5,
+demand x0.8..1.1, on the bundled PC maker with the given number of scenarios)
+five ways, one after another in one run, and prints a Markdown table of seconds
+and ratios against solving each case cold, one by one:
+
+- Pyomo path per case: build the Pyomo model of each case, compile, solve (as
+  ``atoopt solve`` does for one workbook, the parsing left out);
+- cold, one by one: ``build_matrix`` and a fresh HiGHS per case, in this process;
+- warm, this process: one persistent HiGHS model, each case from the last basis;
+- cold, N processes; warm, N processes (timed after a first, separately timed
+  pool has started the forkserver, a cost paid once per ``atoopt whatif``).
+
+Every way must agree with the first on every case's expected total cost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from atoopt import solve
+from atoopt.examples import pc_maker
+from atoopt.studies.definition import Study, parse_sweep, sweep_cases
+from atoopt.studies.overrides import apply_case
+from atoopt.studies.runner import CaseSettings, run_study, solve_cold
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenarios", type=int, default=40)
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+    instance = pc_maker(scenarios=args.scenarios)
+    study = Study()
+    study.add(sweep_cases([parse_sweep("shortage_cost=x0.5:2.5:5"), parse_sweep("demand=x0.8:1.1:4")]))
+    cases = study.cases
+
+    timings: dict[str, tuple[float, list[float]]] = {}
+    started = time.perf_counter()
+    costs = [solve(apply_case(instance, case)[0]).expected_total_cost for case in cases]
+    timings["Pyomo path per case"] = (time.perf_counter() - started, costs)
+    seconds, records = solve_cold(instance, cases)
+    timings["cold, one by one"] = (seconds, _costs(records))
+    started = time.perf_counter()  # the first pool of a run starts the forkserver: timed apart
+    run_study(instance, Study(cases[:2]), CaseSettings(reuse=False), jobs=args.jobs, progress=False)
+    startup = time.perf_counter() - started
+    for label, jobs, reuse in (
+        ("warm, this process", 1, True),
+        (f"cold, {args.jobs} processes", args.jobs, False),
+        (f"warm, {args.jobs} processes", args.jobs, True),
+    ):
+        run = run_study(instance, study, CaseSettings(reuse=reuse), jobs=jobs, progress=False)
+        timings[label] = (run.seconds, _costs(run.records))
+
+    reference = timings["Pyomo path per case"][1]
+    cold = timings["cold, one by one"][0]
+    print(f"PC maker, {args.scenarios} scenarios, {len(cases)} cases\n")
+    print("| how | seconds | speed-up against cold, one by one | largest relative cost difference |")
+    print("|---|---|---|---|")
+    for label, (seconds, costs) in timings.items():
+        worst = max(abs(a - b) / max(1.0, abs(b)) for a, b in zip(costs, reference))
+        print(f"| {label} | {seconds:.2f} | {cold / seconds:.2f}x | {worst:.1e} |")
+    print(f"\nStarting the worker processes (once per run, 2 cases solved): {startup:.2f} s")
+
+
+def _costs(records: list[dict]) -> list[float]:
+    return [r["expected_total_cost"] for r in records]
+
+
+if __name__ == "__main__":
+    main()
