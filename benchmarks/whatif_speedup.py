@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from concurrent.futures import ProcessPoolExecutor
 
 from atoopt import solve
 from atoopt.examples import pc_maker
@@ -65,6 +66,31 @@ def main() -> None:
         worst = max(abs(a - b) / max(1.0, abs(b)) for a, b in zip(costs, reference))
         print(f"| {label} | {seconds:.2f} | {cold / seconds:.2f}x | {worst:.1e} |")
     print(f"\nStarting the worker processes (once per run, 2 cases solved): {startup:.2f} s")
+    print(
+        f"Parallel capacity free at the time: {_free_parallelism(args.jobs):.2f}x "
+        f"(pure-Python work on {args.jobs} processes against one)"
+    )
+
+
+def _burn(n: int) -> int:
+    total = 0
+    for k in range(n):
+        total += k * k
+    return total
+
+
+def _free_parallelism(jobs: int) -> float:
+    """How much faster ``jobs`` processes do plain CPU work than one, on this machine now."""
+    work = [3_000_000] * (2 * jobs)
+    started = time.perf_counter()
+    for n in work:
+        _burn(n)
+    serial = time.perf_counter() - started
+    with ProcessPoolExecutor(jobs) as pool:
+        list(pool.map(_burn, work[:jobs]))  # start the processes before timing
+        started = time.perf_counter()
+        list(pool.map(_burn, work))
+        return serial / (time.perf_counter() - started)
 
 
 def _costs(records: list[dict]) -> list[float]:

@@ -165,6 +165,7 @@ def _add_charts(book, table: pd.DataFrame, best: str | None, n_cases: int, n_com
 
 def write_plots(stem: str | Path, records: list[dict], service_target: float) -> list[Path]:
     """``<stem>-tradeoff.png`` and ``<stem>-stock.png``; raises ImportError without matplotlib."""
+    from matplotlib import colormaps
     from matplotlib.figure import Figure
 
     table = cases_table(records, service_target)
@@ -201,7 +202,8 @@ def write_plots(stem: str | Path, records: list[dict], service_target: float) ->
     width = 0.8 / max(1, len(stock))
     positions = np.arange(stock.shape[1])
     for n, (case, values) in enumerate(stock.iterrows()):
-        ax.bar(positions + n * width, values.to_numpy(), width, label=str(case))
+        color = colormaps["tab20"](n % 20) if len(stock) > 10 else None
+        ax.bar(positions + n * width, values.to_numpy(), width, label=str(case), color=color)
     ax.set_xticks(positions + 0.4 - width / 2, stock.columns, rotation=60, ha="right", fontsize=8)
     ax.set_ylabel("units in stock")
     ax.set_title("Stock per component by case")
