@@ -196,7 +196,7 @@ def pc_maker(scenarios: int = 40, seed: int = 7) -> Instance:
     each configuration's own noise; prices are given, so the plan weighs margin
     against the carrying cost (2% of unit cost a week) and resale of leftovers
     at 70% of cost. Gaming and creator lines carry a fill-rate target, and the
-    assembly line has 900 hours a week, short of what a busy week needs.
+    assembly line has 700 hours a week, short of what a busy week needs.
     """
     rng = np.random.default_rng(seed)
     components = pd.DataFrame(_PC_COMPONENTS, columns=["component", "unit_cost", "description"])
@@ -225,7 +225,7 @@ def pc_maker(scenarios: int = 40, seed: int = 7) -> Instance:
     long = long.stack().rename("demand").rename_axis(["scenario", "configuration"]).reset_index()
     long = long[long["demand"] > 0].astype({"demand": float})
     resources = pd.DataFrame(
-        {"resource": ["assembly_hours"], "capacity": [900.0], "description": ["Assembly line hours in the week"]}
+        {"resource": ["assembly_hours"], "capacity": [700.0], "description": ["Assembly line hours in the week"]}
     )
     hours = {c[0]: (1.5 if c[0].startswith(("office", "student", "home")) else 2.5) for c in _PC_CONFIGURATIONS}
     resource_use = pd.DataFrame(

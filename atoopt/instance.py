@@ -113,7 +113,8 @@ class Instance:
             setting = "budget" if name == "budget" else "storage_capacity"
             resources.loc[name] = float(self.settings[setting])
             uses.append(pd.DataFrame({"resource": name, "item": usage.index, "per": per, "usage": usage.values}))
-        use = pd.concat(uses, ignore_index=True)
+        use = pd.concat([u for u in uses if not u.empty] or uses, ignore_index=True)
+        use = use.astype({"resource": object, "item": object, "per": object, "usage": float})
         return resources, use[use["usage"] != 0].reset_index(drop=True)
 
 

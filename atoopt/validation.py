@@ -36,6 +36,7 @@ def validate(tables: Mapping[str, pd.DataFrame], source: Source | None = None):
     report = Report(source or Source("xlsx"))
     sheets = _match_sheets(tables, report)
     typed: dict[str, pd.DataFrame] = {}
+    invalid: set[tuple[str, str]] = set()  # (sheet, column) with a bad cell: not cross-checked
     for sheet, spec in schema.SHEETS.iterrows():
         raw = sheets.get(sheet)
         if raw is None:
@@ -52,12 +53,12 @@ def validate(tables: Mapping[str, pd.DataFrame], source: Source | None = None):
         if spec["layout"] == "settings":
             typed[sheet] = _settings(raw, report)
         else:
-            typed[sheet] = _records(sheet, raw, report)
-    if report.errors:  # structure or cell types are off: cross checks would only echo them
+            typed[sheet] = _records(sheet, raw, report, invalid)
+    if any(p.row in (None, 1) for p in report.errors):  # a sheet or column is missing: nothing to cross-check
         return None, report
     _check_keys(typed, report)
     _check_references(typed, report)
-    scenarios = _scenarios(typed, report)
+    scenarios = _scenarios(typed, report, invalid)
     _check_components(typed, report)
     _check_configurations(typed, report)
     _check_resources(typed, report)
@@ -65,13 +66,13 @@ def validate(tables: Mapping[str, pd.DataFrame], source: Source | None = None):
         return None, report
     settings = {**schema.settings_defaults(), **typed.get("Settings", {})}
     instance = Instance(
-        components=typed["Components"].set_index("component"),
-        configurations=typed["Configurations"].set_index("configuration"),
+        components=_by_id(typed["Components"], "component"),
+        configurations=_by_id(typed["Configurations"], "configuration"),
         bom=typed["BOM"].reset_index(drop=True),
-        scenarios=scenarios,
+        scenarios=_by_id(scenarios.reset_index(), "scenario"),
         demand=typed["Demand"].reset_index(drop=True),
         settings=settings,
-        resources=_optional(typed, "Resources").set_index("resource"),
+        resources=_by_id(_optional(typed, "Resources"), "resource"),
         resource_use=_optional(typed, "ResourceUse").reset_index(drop=True),
         report=report,
     )
@@ -104,7 +105,7 @@ def _match_sheets(tables: Mapping[str, pd.DataFrame], report: Report) -> dict[st
     return matched
 
 
-def _records(sheet: str, raw: pd.DataFrame, report: Report) -> pd.DataFrame:
+def _records(sheet: str, raw: pd.DataFrame, report: Report, invalid: set) -> pd.DataFrame:
     """Typed columns of one record sheet, defaults filled; index stays the row number."""
     spec = schema.attributes(sheet)
     columns = [c for c in raw.columns if not c.startswith("_unnamed_")]
@@ -129,7 +130,10 @@ def _records(sheet: str, raw: pd.DataFrame, report: Report) -> pd.DataFrame:
     frame = pd.DataFrame(index=raw.index)
     for column, attr in spec.iterrows():
         cells = raw[column] if column in raw.columns else pd.Series(None, index=raw.index, dtype=object)
+        before = len(report.errors)
         frame[column] = _typed(cells, attr, report)
+        if len(report.errors) > before:
+            invalid.add((sheet, column))
     return frame
 
 
@@ -200,10 +204,12 @@ def _typed(cells: pd.Series, attr: pd.Series, report: Report, subject: str = "")
         if kind == "choice":
             words = schema.CHOICES[(sheet, column)]
             values = values.map(lambda v: v.lower() if isinstance(v, str) else v)
-            for row in values.index[~blank & ~values.isin(words)]:
+            wrong = ~blank & ~values.isin(words)
+            for row in values.index[wrong]:
                 bad_cells.append(
                     (row, f"'{cells[row]}' is not one of {_names(words)}.", f"write one of {_names(words)}.")
                 )
+            values = values.where(~wrong, None)
     elif kind == "boolean":
         values = cells.map(_as_boolean).astype(object)
         for row in values.index[~blank & values.isna()]:
@@ -322,6 +328,8 @@ def _check_keys(typed: dict[str, pd.DataFrame], report: Report) -> None:
         key = list(spec["key"])
         first_row: dict[tuple, int] = {}
         for row, values in zip(frame.index, frame[key].itertuples(index=False, name=None)):
+            if None in values:
+                continue
             if values in first_row:
                 what = " and ".join(f"{k} '{v}'" for k, v in zip(key, values))
                 report.error(
@@ -343,7 +351,7 @@ def _check_references(typed: dict[str, pd.DataFrame], report: Report) -> None:
             continue
         declared = set(typed[target][schema.SHEETS.loc[target, "key"][0]])
         frame = typed[sheet]
-        for row in frame.index[~frame[column].isin(declared)]:
+        for row in frame.index[~frame[column].isin(declared) & frame[column].notna()]:
             value = frame.at[row, column]
             report.error(
                 sheet,
@@ -355,6 +363,8 @@ def _check_references(typed: dict[str, pd.DataFrame], report: Report) -> None:
     uses = typed.get("ResourceUse")
     if uses is not None:
         for row, item, per in zip(uses.index, uses["item"], uses["per"]):
+            if item is None or per is None:
+                continue
             target = "Configurations" if per == "assembly" else "Components"
             kind = target[:-1].lower()
             declared = set(typed[target].iloc[:, 0])
@@ -368,7 +378,7 @@ def _check_references(typed: dict[str, pd.DataFrame], report: Report) -> None:
                 )
 
 
-def _scenarios(typed: dict[str, pd.DataFrame], report: Report) -> pd.DataFrame:
+def _scenarios(typed: dict[str, pd.DataFrame], report: Report, invalid: set) -> pd.DataFrame:
     """Scenario ids with probabilities: from Scenarios, or equal shares of those in Demand."""
     demand = typed["Demand"]
     given = typed.get("Scenarios")
@@ -395,7 +405,9 @@ def _scenarios(typed: dict[str, pd.DataFrame], report: Report) -> pd.DataFrame:
         )
         return pd.DataFrame(columns=["probability"])
     probability = given["probability"]
-    if probability.isna().all():
+    if ("Scenarios", "probability") in invalid:
+        pass  # its bad cells are reported already; a sum would only echo them
+    elif probability.isna().all():
         probability = pd.Series(1.0 / len(given), index=given.index)
     elif probability.isna().any():
         for row in given.index[probability.isna()]:
@@ -518,6 +530,13 @@ def _check_resources(typed: dict[str, pd.DataFrame], report: Report) -> None:
                 f"nothing uses resource '{name}'.",
                 "add its use to sheet 'ResourceUse', or delete the row.",
             )
+
+
+def _by_id(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Records indexed by their id (plain Python strings, whatever pandas would infer)."""
+    frame = frame.set_index(key)
+    frame.index = pd.Index(frame.index.to_numpy(dtype=object), dtype=object, name=key)
+    return frame
 
 
 def _optional(typed: dict[str, pd.DataFrame], sheet: str) -> pd.DataFrame:
