@@ -206,12 +206,14 @@ def _study_from_raw(raw: pd.DataFrame, source: Source) -> Study:
     from ..validation import _records  # the schema's cell typing, shared with every sheet
 
     report = Report(source)
-    typed = _records(SHEET, raw, report)
+    typed = _records(SHEET, raw, report, set())
     overrides: dict[str, list[Override]] = {}
     if any(p.row == 1 for p in report.errors):  # a column is missing: row checks would only echo it
         raise InputError(report)
     given = raw["value"] if "value" in raw.columns else pd.Series(None, index=raw.index)
     for row, r in typed.iterrows():
+        if _missing(r["parameter"]) or _missing(r["change"]):
+            continue  # a word that is not one of the choices: reported above
         if r["change"] != "remove" and _missing(r["value"]) and _missing(given[row]):
             report.error(SHEET, row, "value", f"change '{r['change']}' needs a value.", "enter a number in 'value'.")
         elif r["change"] == "remove" and r["parameter"] != "component":
