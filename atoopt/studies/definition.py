@@ -56,8 +56,8 @@ class Override:
         if self.change == "remove":
             return f"remove {self.parameter} {self.item}"
         target = f"{self.parameter}[{self.item}]" if self.item else self.parameter
-        sign = {"set": "=", "scale": "x", "add": "+"}[self.change]
-        return f"{target} {sign}{self.value:g}"
+        sign = {"set": "=", "scale": " x", "add": " +"}[self.change]
+        return f"{target}{sign}{self.value:g}"
 
     def key(self) -> tuple:
         return (self.parameter, self.item, self.change, self.value)
