@@ -356,3 +356,17 @@ def test_integer_cases_are_solved_cold_and_agree_with_the_reference():
         assert record["status"] == reference.status == "optimal"
         # both stop within the default 1e-4 MIP gap of the same optimum
         assert record["expected_total_cost"] == pytest.approx(reference.expected_total_cost, rel=2e-4)
+
+
+def test_a_study_where_no_case_has_a_plan_still_writes_its_workbook(instance, tmp_path):
+    from atoopt.studies.report import write_comparison, write_plots
+
+    study = Study([Case("base", (Override("budget", None, "set", 10.0),))])  # 90% targets on 10 EUR
+    study.add(sweep_cases([parse_sweep("budget=20,30")]))
+    run = run_study(instance, study, jobs=1, progress=False)
+    assert [r["status"] for r in run.records] == ["infeasible"] * 3
+    out = write_comparison(tmp_path / "none.xlsx", run.records, {"instance": "pc_maker"}, 0.9)
+    book = openpyxl.load_workbook(out)
+    assert [row[2].value for row in book["Cases"].iter_rows(min_row=2)] == ["infeasible"] * 3
+    pytest.importorskip("matplotlib", reason="the 'plots' extra is not installed")
+    assert write_plots(tmp_path / "none", run.records, 0.9) == []

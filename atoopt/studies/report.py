@@ -164,13 +164,18 @@ def _add_charts(book, table: pd.DataFrame, best: str | None, n_cases: int, n_com
 
 
 def write_plots(stem: str | Path, records: list[dict], service_target: float) -> list[Path]:
-    """``<stem>-tradeoff.png`` and ``<stem>-stock.png``; raises ImportError without matplotlib."""
+    """``<stem>-tradeoff.png`` and ``<stem>-stock.png`` (none if no case has a plan).
+
+    Raises ImportError without matplotlib.
+    """
     from matplotlib import colormaps
     from matplotlib.figure import Figure
 
     table = cases_table(records, service_target)
     best = cheapest_meeting(table)
     ok = table[table["status"] == "optimal"]
+    if ok.empty:
+        return []  # no case has a plan: nothing to draw
     stem = Path(stem)
     written = []
 
