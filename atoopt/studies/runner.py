@@ -155,13 +155,21 @@ def _init_worker(instance: Instance, settings: CaseSettings) -> None:
     _WORKER.update(instance=instance, settings=settings)
 
 
-def _pool_task(case: Case) -> dict:
+def _pool_task(cases: list[Case]) -> list[dict]:
     instance, settings = _WORKER["instance"], _WORKER["settings"]
-    return solve_case(instance, case, settings, _persistent(instance) if settings.reuse else None)
+    persistent = _persistent(instance) if settings.reuse else None
+    return [solve_case(instance, case, settings, persistent) for case in cases]
 
 
-def _dask_task(instance: Instance, case: Case, settings: CaseSettings) -> dict:
-    return solve_case(instance, case, settings, _persistent(instance) if settings.reuse else None)
+def _dask_task(instance: Instance, case: Case, settings: CaseSettings) -> list[dict]:
+    return [solve_case(instance, case, settings, _persistent(instance) if settings.reuse else None)]
+
+
+def _runs(cases: list[Case], jobs: int) -> list[list[Case]]:
+    """Consecutive cases in runs, about four per worker: each warm start follows the study's
+    order (the nearest case), and a stopped study loses only the runs under way."""
+    size = max(1, math.ceil(len(cases) / (4 * jobs)))
+    return [cases[k : k + size] for k in range(0, len(cases), size)]
 
 
 # -- the study -----------------------------------------------------------------------
@@ -242,9 +250,10 @@ def _run_pool(jobs: int, instance: Instance, settings: CaseSettings, cases: list
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(instance, settings)) as pool:
-        futures = {pool.submit(_pool_task, case): case for case in cases}
+        futures = {pool.submit(_pool_task, run): run for run in _runs(cases, jobs)}
         for future in as_completed(futures):
-            finished(_outcome(future, futures[future]))
+            for record in _outcome(future, futures[future]):
+                finished(record)
     return f"{jobs} processes"
 
 
@@ -266,20 +275,21 @@ def _run_dask(address: str, instance: Instance, settings: CaseSettings, cases: l
         ) from None
     with client:
         shared = client.scatter(instance, broadcast=True)
-        futures = {client.submit(_dask_task, shared, case, settings, pure=False): case for case in cases}
+        futures = {client.submit(_dask_task, shared, case, settings, pure=False): [case] for case in cases}
         for future in dask_completed(list(futures)):
-            finished(_outcome(future, futures[future]))
+            for record in _outcome(future, futures[future]):
+                finished(record)
         n = len(client.scheduler_info()["workers"])
     return f"Dask cluster {address} ({n} workers)"
 
 
-def _outcome(future, case: Case) -> dict:
-    """The future's record, or an error record if its worker died."""
+def _outcome(future, cases: list[Case]) -> list[dict]:
+    """The future's records, or an error record per case if its worker died."""
     try:
         return future.result()
     except Exception as exc:
-        record = case_record(case, Solution.without_plan("error", f"the worker failed: {exc}"), [])
-        return {**record, "how": "failed", "seconds": math.nan}
+        failed = Solution.without_plan("error", f"the worker failed: {exc}")
+        return [{**case_record(case, failed, []), "how": "failed", "seconds": math.nan} for case in cases]
 
 
 class ProgressBar:
