@@ -58,7 +58,7 @@ def validate(tables: Mapping[str, pd.DataFrame], source: Source | None = None):
         return None, report
     _check_keys(typed, report)
     _check_references(typed, report)
-    scenarios = _scenarios(typed, report, invalid)
+    scenarios, demand, source = _demand_tables(typed, report, invalid)
     _check_components(typed, report)
     _check_configurations(typed, report)
     _check_resources(typed, report)
@@ -70,11 +70,12 @@ def validate(tables: Mapping[str, pd.DataFrame], source: Source | None = None):
         configurations=_by_id(typed["Configurations"], "configuration"),
         bom=typed["BOM"].reset_index(drop=True),
         scenarios=_by_id(scenarios.reset_index(), "scenario"),
-        demand=typed["Demand"].reset_index(drop=True),
+        demand=demand,
         settings=settings,
         resources=_by_id(_optional(typed, "Resources"), "resource"),
         resource_use=_optional(typed, "ResourceUse").reset_index(drop=True),
         report=report,
+        demand_source=source,
     )
     return instance, report
 
@@ -202,7 +203,7 @@ def _typed(cells: pd.Series, attr: pd.Series, report: Report, subject: str = "")
     if kind in ("id", "ref", "text", "choice"):
         values = cells.map(_as_text).astype(object)
         if kind == "choice":
-            words = schema.CHOICES[(sheet, column)]
+            words = schema.CHOICES[(sheet, attr.name)]  # attr.name: the column, or the setting's name
             values = values.map(lambda v: v.lower() if isinstance(v, str) else v)
             wrong = ~blank & ~values.isin(words)
             for row in values.index[wrong]:
@@ -376,6 +377,40 @@ def _check_references(typed: dict[str, pd.DataFrame], report: Report) -> None:
                     f"'{item}' is not a {kind}, and use per {per} is counted for {kind}s.",
                     f"name a {kind} from sheet '{target}'{_did_you_mean(item, declared)}.",
                 )
+
+
+def _demand_tables(typed: dict[str, pd.DataFrame], report: Report, invalid: set):
+    """Scenarios, long-form demand and the demand source: from Demand, or sampled from DemandModel/History.
+
+    Nothing is sampled while cells of the demand sheets or Settings are bad (they are reported already).
+    """
+    from .scenarios.sheets import DEMAND_SHEETS, demand_from_sheets
+
+    blocked = any(sheet in DEMAND_SHEETS for sheet, _ in invalid) or any(p.sheet == "Settings" for p in report.errors)
+    generated = None
+    if not blocked:
+        settings = {**schema.settings_defaults(), **typed.get("Settings", {})}
+        generated = demand_from_sheets(typed, settings, report)
+    source = generated[2] if generated else None
+    if "Demand" in typed:
+        return _scenarios(typed, report, invalid), typed["Demand"].reset_index(drop=True), source
+    if generated is None:
+        if not blocked and not any(p.sheet in DEMAND_SHEETS for p in report.errors):
+            report.error(
+                "Demand",
+                None,
+                None,
+                "the workbook has no sheet 'Demand', nor a 'DemandModel' or 'History' to sample demand from.",
+                "add a sheet 'Demand' with the columns 'scenario', 'configuration', 'demand' in row 1, "
+                "or a 'DemandModel' (configuration, distribution, mean, std) or 'History' (period, configuration, "
+                "demand) sheet.",
+            )
+        return (
+            pd.DataFrame(columns=["probability"]),
+            pd.DataFrame(columns=["scenario", "configuration", "demand"]),
+            None,
+        )
+    return generated
 
 
 def _scenarios(typed: dict[str, pd.DataFrame], report: Report, invalid: set) -> pd.DataFrame:

@@ -1,6 +1,6 @@
 """One module per ``atoopt`` subcommand; each has ``add_parser(subparsers)``."""
 
-from . import solve, template, validate, whatif
+from . import evaluate, saa, solve, template, validate, whatif
 
 #: The subcommands in the order ``atoopt --help`` lists them.
-COMMANDS = [template, validate, solve, whatif]
+COMMANDS = [template, validate, solve, evaluate, saa, whatif]

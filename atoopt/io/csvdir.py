@@ -16,11 +16,11 @@ def read_csv_folder(folder: Path) -> dict[str, pd.DataFrame]:
     File names match sheet names case-insensitively (``bom.csv`` is the BOM sheet);
     every cell is read as text and typed by validation.
     """
-    return {path.stem: read_csv_table(path) for path in sorted(folder.glob("*.csv"))}
+    return {path.stem: read_csv_file(path) for path in sorted(folder.glob("*.csv"))}
 
 
-def read_csv_table(path: Path) -> pd.DataFrame:
-    """One CSV file as a raw table, its line numbers as the index."""
+def read_csv_file(path: Path) -> pd.DataFrame:
+    """One CSV file as a raw table: cells as text, line numbers as index."""
     with path.open(newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))
     header = [_header(v, k) for k, v in enumerate(rows[0])] if rows else []

@@ -11,8 +11,10 @@ import pandas as pd
 from ..errors import InputError, Report, Source
 
 
-def read_workbook(path: Path) -> dict[str, pd.DataFrame]:
-    """Every sheet as a DataFrame of cell values (formulas as their cached values).
+def read_workbook(path: Path, only: set[str] | None = None) -> dict[str, pd.DataFrame]:
+    """Every sheet (or those named in ``only``, lower case) as a DataFrame of cell values.
+
+    Formulas are read as their cached values.
 
     Row 1 is the header; blank rows are dropped but the index keeps each record's
     Excel row number, so messages can point at the cell. The file is opened
@@ -31,7 +33,8 @@ def read_workbook(path: Path) -> dict[str, pd.DataFrame]:
         )
         raise InputError(report) from None
     try:
-        return {ws.title: _sheet_frame(ws.iter_rows(values_only=True)) for ws in book.worksheets}
+        sheets = [ws for ws in book.worksheets if only is None or ws.title.lower() in only]
+        return {ws.title: _sheet_frame(ws.iter_rows(values_only=True)) for ws in sheets}
     finally:
         book.close()
 

@@ -8,6 +8,7 @@ import pandas as pd
 
 from .. import schema
 from ..instance import Instance
+from ..scenarios.tables import source_tables
 from .results import keep_as_text, write_atomic
 
 
@@ -22,10 +23,7 @@ def instance_sheets(instance: Instance | None = None) -> dict[str, pd.DataFrame]
             descriptions = list(schema.attributes(sheet)["description"])
             sheets[sheet] = pd.DataFrame({"setting": names, "value": values, "description": descriptions})
             continue
-        if instance is None or spec["layout"] == "study":  # a study is no part of an instance
-            sheets[sheet] = pd.DataFrame(columns=columns)
-            continue
-        sheets[sheet] = _records(instance, sheet, columns)
+        sheets[sheet] = pd.DataFrame(columns=columns) if instance is None else _records(instance, sheet, columns)
     return sheets
 
 
@@ -38,7 +36,8 @@ def _records(instance: Instance, sheet: str, columns: list[str]) -> pd.DataFrame
         "Scenarios": instance.scenarios,
         "Resources": instance.resources,
         "ResourceUse": instance.resource_use,
-    }[sheet]
+        **source_tables(instance),
+    }.get(sheet, pd.DataFrame(columns=columns))
     if frame.index.name in columns:
         frame = frame.reset_index()
     return frame.reindex(columns=columns)

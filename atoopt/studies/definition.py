@@ -26,7 +26,7 @@ import pandas as pd
 
 from .. import schema
 from ..errors import InputError, Report, Source
-from ..io.csvdir import read_csv_table
+from ..io.csvdir import read_csv_file
 from ..io.excel import frame_from_records
 
 SHEET = "WhatIf"
@@ -134,7 +134,7 @@ def read_study(path: str | Path) -> Study:
         raise _error(StudySource("csv", str(path)), "", None, None, f"there is no file '{path}'.", "check the path.")
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return _study_from_raw(read_csv_table(path), StudySource("csv", str(path)))
+        return _study_from_raw(read_csv_file(path), StudySource("csv", str(path)))
     if suffix in (".yaml", ".yml"):
         return _read_yaml(path)
     raise _error(
