@@ -370,3 +370,16 @@ def test_a_study_where_no_case_has_a_plan_still_writes_its_workbook(instance, tm
     assert [row[2].value for row in book["Cases"].iter_rows(min_row=2)] == ["infeasible"] * 3
     pytest.importorskip("matplotlib", reason="the 'plots' extra is not installed")
     assert write_plots(tmp_path / "none", run.records, 0.9) == []
+
+
+def test_validate_checks_the_whatif_sheet_against_the_instance(tmp_path, capsys):
+    workbook = tmp_path / "pc.xlsx"
+    book = openpyxl.load_workbook(PC_MAKER)
+    sheet = book.create_sheet("WhatIf")
+    sheet.append(("case", "parameter", "item", "change", "value"))
+    sheet.append(("dearer", "unit_cost", "cpu_i8", "scale", 1.2))
+    book.save(workbook)
+    assert main(["validate", str(workbook)]) == 2
+    err = capsys.readouterr().err
+    assert "sheet 'WhatIf', row 2, column 'item': 'cpu_i8' is not a component" in err
+    assert "did you mean 'cpu_i7'" in err or "did you mean 'cpu_i9'" in err or "did you mean 'cpu_i3'" in err

@@ -5,7 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..instance import load
+from ..instance import from_tables
+from ..io import read_tables
+from ..studies.definition import study_from_tables
+from ..studies.overrides import check_study
 
 
 def add_parser(subparsers):
@@ -16,7 +19,9 @@ def add_parser(subparsers):
 
 
 def run(args) -> int:
-    instance = load(args.path)  # InputError: every problem on stderr, exit 2 (see cli.main)
+    tables, source = read_tables(args.path)
+    instance = from_tables(tables, source, Path(args.path).stem)  # InputError: exit 2 (see cli.main)
+    check_study(study_from_tables(tables, source), instance)  # the WhatIf sheet's ids, if there is one
     for line in instance.report.lines():
         print(line, file=sys.stderr)
     a = instance.arrays
