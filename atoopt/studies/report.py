@@ -43,6 +43,7 @@ def cases_table(records: list[dict], service_target: float) -> pd.DataFrame:
                 "message": r["message"],
                 "notes": "; ".join(r.get("notes", []) + r.get("conflicts", [])),
                 "solved": r.get("how", ""),
+                "simplex_iterations": r.get("simplex_iterations"),
                 "seconds": _num(r.get("seconds")),
             }
         )

@@ -83,7 +83,7 @@ class StudyRun:
 def solve_case(instance: Instance, case: Case, settings: CaseSettings, persistent: PersistentLP | None) -> dict:
     """The record of one case: status, costs, fill rates, stock (never raises)."""
     started = time.perf_counter()
-    how = "cold"
+    how, iterations = "cold", None
     try:
         changed, notes = apply_case(instance, case)
         options = SolveOptions(time_limit=settings.time_limit, mip_gap=settings.mip_gap, threads=settings.threads)
@@ -93,6 +93,7 @@ def solve_case(instance: Instance, case: Case, settings: CaseSettings, persisten
             result, how = persistent.solve(model.lp, highs_options)
         else:
             result = run_highs(model.lp, highs_options)
+        iterations = result.iterations.get("simplex")
         if result.has_plan:
             stock, assemble, dual = model.plan(changed, result)
             solution = Solution.from_plan(changed, stock, assemble, dual, result.status, result.message)
@@ -106,6 +107,7 @@ def solve_case(instance: Instance, case: Case, settings: CaseSettings, persisten
     except Exception as exc:  # one broken case must not stop the study
         record = case_record(case, Solution.without_plan("error", f"{type(exc).__name__}: {exc}"), [])
     record["how"] = how
+    record["simplex_iterations"] = iterations
     record["seconds"] = time.perf_counter() - started
     return record
 
