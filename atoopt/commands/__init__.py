@@ -1,6 +1,6 @@
 """One module per ``atoopt`` subcommand; each has ``add_parser(subparsers)``."""
 
-from . import evaluate, saa, solve, template, validate
+from . import evaluate, saa, solve, template, validate, whatif
 
 #: The subcommands in the order ``atoopt --help`` lists them.
-COMMANDS = [template, validate, solve, evaluate, saa]
+COMMANDS = [template, validate, solve, evaluate, saa, whatif]
