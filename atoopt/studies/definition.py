@@ -203,10 +203,10 @@ def _read_yaml(path: Path) -> Study:
 
 
 def _study_from_raw(raw: pd.DataFrame, source: Source) -> Study:
-    from ..validation import _records  # the schema's cell typing, shared with every sheet
+    from ..validation import typed_records  # the schema's cell typing, shared with every sheet
 
     report = Report(source)
-    typed = _records(SHEET, raw, report, set())
+    typed = typed_records(SHEET, raw, report)
     overrides: dict[str, list[Override]] = {}
     if any(p.row == 1 for p in report.errors):  # a column is missing: row checks would only echo it
         raise InputError(report)
