@@ -43,6 +43,9 @@ class Instance:
     resources, resource_use:
         Resources ``k`` with ``capacity`` (R_k), and their use per unit ordered,
         stocked or assembled.
+    demand_source:
+        The DemandModel or History behind the scenarios (:mod:`atoopt.scenarios`), kept
+        for fresh samples; None when the scenarios were given explicitly.
     """
 
     components: pd.DataFrame
@@ -55,6 +58,7 @@ class Instance:
     resource_use: pd.DataFrame = field(default_factory=pd.DataFrame)
     report: Report = field(default_factory=Report)
     name: str = ""
+    demand_source: object = None  # DemandModel / EmpiricalDemand behind sampled scenarios (atoopt.scenarios)
 
     @classmethod
     def from_frames(
@@ -62,16 +66,21 @@ class Instance:
         components: pd.DataFrame,
         configurations: pd.DataFrame,
         bom: pd.DataFrame,
-        demand: pd.DataFrame,
+        demand: pd.DataFrame | None = None,
         scenarios: pd.DataFrame | None = None,
         settings: Mapping[str, object] | pd.DataFrame | None = None,
         resources: pd.DataFrame | None = None,
         resource_use: pd.DataFrame | None = None,
         name: str = "",
+        demand_model: pd.DataFrame | None = None,
+        correlation: pd.DataFrame | None = None,
+        history: pd.DataFrame | None = None,
     ) -> Instance:
         """Validate DataFrames laid out as the workbook's sheets and build an Instance.
 
         Column names are those of the workbook; ids may be the index or a column.
+        Demand comes from ``demand`` (and ``scenarios``), or is sampled from
+        ``demand_model`` (and ``correlation``) or ``history`` as the settings say.
         Raises :class:`~atoopt.errors.InputError` listing every problem.
         """
         if isinstance(settings, Mapping):
@@ -85,6 +94,9 @@ class Instance:
             "Settings": settings,
             "Resources": resources,
             "ResourceUse": resource_use,
+            "DemandModel": demand_model,
+            "Correlation": correlation,
+            "History": history,
         }
         tables = {sheet: _raw(frame) for sheet, frame in frames.items() if frame is not None}
         return from_tables(tables, Source("frames"), name)

@@ -133,7 +133,39 @@ def build_matrix(instance: Instance) -> MatrixModel:
         integer=integer,
         offset=offset,
     )
+    if instance.settings.get("cvar_weight"):
+        lp = _add_cvar(lp, a, s_of_pair, i_of_pair, first_z, instance.settings)
     return MatrixModel(lp, s_of_pair, i_of_pair, np.vstack([avail_j, avail_s]), nJ, n_lots)
+
+
+def _add_cvar(lp: LP, a, s_of_pair, i_of_pair, first_z: int, settings) -> LP:
+    """weight x CVaR_alpha(cost) added to the objective, as :func:`atoopt.model._add_cvar`.
+
+    New columns eta (free) and e_s >= 0; rows cost_s - eta - e_s <= 0, i.e.
+    (c + h - v) q + sum_i net_i z_is - eta - e_s <= -((h - v) on_hand + b d_s).
+    """
+    weight, level = float(settings["cvar_weight"]), float(settings.get("cvar_level", 0.95))
+    nJ, nS = len(a.J), len(a.S)
+    n_cols = lp.A.shape[1]
+    eta, excess = n_cols, n_cols + 1 + np.arange(nS)
+    scen = np.arange(nS)
+    rows = np.concatenate([np.repeat(scen, nJ), s_of_pair, scen, scen])
+    cols = np.concatenate([np.tile(np.arange(nJ), nS), first_z + np.arange(len(s_of_pair)), np.full(nS, eta), excess])
+    vals = np.concatenate([np.tile(a.c + a.h - a.v, nS), a.assembly_cost_net[i_of_pair], -np.ones(nS), -np.ones(nS)])
+    keep = vals != 0
+    block = sp.csc_array((vals[keep], (rows[keep], cols[keep])), shape=(nS, n_cols + 1 + nS))
+    A = sp.vstack([sp.hstack([lp.A, sp.csc_array((lp.A.shape[0], 1 + nS))]), block], format="csc")
+    constant = (a.h - a.v) @ a.on_hand + a.D @ a.b
+    return LP(
+        c=np.concatenate([lp.c, [weight], weight * a.p / (1.0 - level)]),
+        A=A,
+        row_lower=np.concatenate([lp.row_lower, np.full(nS, -np.inf)]),
+        row_upper=np.concatenate([lp.row_upper, -constant]),
+        col_lower=np.concatenate([lp.col_lower, [-np.inf], np.zeros(nS)]),
+        col_upper=np.concatenate([lp.col_upper, np.full(1 + nS, np.inf)]),
+        integer=np.concatenate([lp.integer, np.zeros(1 + nS, dtype=bool)]),
+        offset=lp.offset,
+    )
 
 
 def _add_resources(instance: Instance, add_rows, s_of_pair, i_of_pair, first_z) -> None:

@@ -120,9 +120,31 @@ def build_model(instance: Instance, elastic: bool = False) -> pyo.ConcreteModel:
 
     _add_fill_rate_targets(m, a, demand, p)
     _add_resource_limits(m, instance, demanded_in)
+    if instance.settings.get("cvar_weight") and not elastic:
+        _add_cvar(m, p, float(instance.settings["cvar_weight"]), float(instance.settings.get("cvar_level", 0.95)))
     if elastic:
         _make_elastic(m, a)
     return m
+
+
+def _add_cvar(m, p, weight: float, level: float) -> None:
+    """Risk aversion: TotalCost += weight x CVaR_level(cost) (Rockafellar and Uryasev, 2000).
+
+    CVaR = eta + 1/(1 - alpha) sum_s p_s e_s with e_s >= cost_s - eta, e_s >= 0, where
+    cost_s = FirstStageCost + SecondStageCost[s]; at the optimum eta is the VaR.
+    """
+    m.cvar_threshold = pyo.Var(within=pyo.Reals, doc="eta: value-at-risk of cost at level alpha")
+    m.cvar_excess = pyo.Var(m.Scenarios, within=pyo.NonNegativeReals, doc="e_s: cost of scenario s above eta")
+    m.CostExcess = pyo.Constraint(
+        m.Scenarios,
+        rule=lambda m, s: m.cvar_excess[s] >= m.FirstStageCost + m.SecondStageCost[s] - m.cvar_threshold,
+        doc="e_s >= cost_s - eta",
+    )
+    m.CVaR = pyo.Expression(
+        expr=m.cvar_threshold + sum(p[s] * m.cvar_excess[s] for s in m.Scenarios) / (1.0 - level),
+        doc="eta + 1/(1 - alpha) sum_s p_s e_s",
+    )
+    m.TotalCost.set_value(m.TotalCost.expr + weight * m.CVaR)
 
 
 def _add_fill_rate_targets(m, a, demand, p) -> None:

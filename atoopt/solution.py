@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .instance import Instance
+from .stats.risk import solution_cost_distribution
 
 #: Demand for a component above its stock by more than this counts as running out.
 RUN_OUT_TOLERANCE = 1e-7
@@ -60,6 +61,7 @@ class Solution:
     solver: dict = field(default_factory=dict)
     conflicts: list[str] = field(default_factory=list)
     currency: str = ""
+    cvar_level: float = 0.95  # level alpha of the VaR and CVaR in summary()['cost_distribution']
 
     @property
     def has_plan(self) -> bool:
@@ -86,6 +88,7 @@ class Solution:
             out["expected_shortage"] = _numbers(confs["expected_shortage"])
             out["stockout_probability"] = _numbers(comps["stockout_probability"])
             out["marginal_value"] = _numbers(comps["marginal_value"])
+            out["cost_distribution"] = solution_cost_distribution(self)
         if self.conflicts:
             out["conflicts"] = list(self.conflicts)
         out["solver"] = {k: _number(v) if isinstance(v, float) else v for k, v in self.solver.items()}
@@ -181,6 +184,7 @@ class Solution:
             resources=_resource_use(instance, order, x, Z),
             solver=solver or {},
             currency=str(instance.settings.get("currency") or ""),
+            cvar_level=float(instance.settings.get("cvar_level", 0.95)),
         )
 
 
@@ -196,9 +200,9 @@ def _resource_use(instance: Instance, order, stock, Z) -> pd.DataFrame:
         total = np.zeros(len(a.S))
         for per, values in (("order", order), ("stock", stock)):
             part = rows[rows["per"] == per]
-            total += float(part["usage"].to_numpy() @ values[j_of.get_indexer(part["item"])])
+            total += float(part["usage"].to_numpy(dtype=float) @ values[j_of.get_indexer(part["item"])])
         part = rows[rows["per"] == "assembly"]
-        total += Z[:, i_of.get_indexer(part["item"])] @ part["usage"].to_numpy()
+        total += Z[:, i_of.get_indexer(part["item"])] @ part["usage"].to_numpy(dtype=float)
         use[k] = total.max() if len(total) else 0.0
     table = resources.assign(use=pd.Series(use))
     table["slack"] = table["capacity"] - table["use"]

@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import schema
 from .errors import Report, Source
+from .io.numbers import AmbiguousNumberError, parse_number_text
 
 #: At most this many cell messages per column; the rest are counted.
 MAX_CELL_MESSAGES = 20
@@ -52,13 +53,19 @@ def validate(tables: Mapping[str, pd.DataFrame], source: Source | None = None):
             continue
         if spec["layout"] == "settings":
             typed[sheet] = _settings(raw, report)
+        elif sheet == "Demand" and is_wide_demand(raw):
+            before = len(report.errors)
+            typed[sheet] = _records(sheet, long_demand(raw, typed.get("Configurations"), report), report, invalid)
+            if len(report.errors) > before:
+                invalid.add((sheet, "demand"))
         else:
             typed[sheet] = _records(sheet, raw, report, invalid)
     if any(p.row in (None, 1) for p in report.errors):  # a sheet or column is missing: nothing to cross-check
         return None, report
+    _empty_sheets(typed, report)
     _check_keys(typed, report)
     _check_references(typed, report)
-    scenarios = _scenarios(typed, report, invalid)
+    scenarios, demand, source = _demand_tables(typed, report, invalid)
     _check_components(typed, report)
     _check_configurations(typed, report)
     _check_resources(typed, report)
@@ -70,11 +77,12 @@ def validate(tables: Mapping[str, pd.DataFrame], source: Source | None = None):
         configurations=_by_id(typed["Configurations"], "configuration"),
         bom=typed["BOM"].reset_index(drop=True),
         scenarios=_by_id(scenarios.reset_index(), "scenario"),
-        demand=typed["Demand"].reset_index(drop=True),
+        demand=demand,
         settings=settings,
         resources=_by_id(_optional(typed, "Resources"), "resource"),
         resource_use=_optional(typed, "ResourceUse").reset_index(drop=True),
         report=report,
+        demand_source=source,
     )
     return instance, report
 
@@ -103,6 +111,11 @@ def _match_sheets(tables: Mapping[str, pd.DataFrame], report: Report) -> dict[st
             continue
         matched[canonical] = frame
     return matched
+
+
+def typed_records(sheet: str, raw: pd.DataFrame, report: Report) -> pd.DataFrame:
+    """One record sheet typed by the schema (defaults filled, bad cells reported), for other readers."""
+    return _records(sheet, raw, report, set())
 
 
 def _records(sheet: str, raw: pd.DataFrame, report: Report, invalid: set) -> pd.DataFrame:
@@ -202,7 +215,7 @@ def _typed(cells: pd.Series, attr: pd.Series, report: Report, subject: str = "")
     if kind in ("id", "ref", "text", "choice"):
         values = cells.map(_as_text).astype(object)
         if kind == "choice":
-            words = schema.CHOICES[(sheet, column)]
+            words = schema.CHOICES[(sheet, attr.name)]  # attr.name: the column, or the setting's name
             values = values.map(lambda v: v.lower() if isinstance(v, str) else v)
             wrong = ~blank & ~values.isin(words)
             for row in values.index[wrong]:
@@ -285,8 +298,8 @@ def _as_number(value) -> float:
         number = float(value)
     elif isinstance(value, str):
         try:
-            number = float(value.strip())
-        except ValueError:
+            number = parse_number_text(value)
+        except AmbiguousNumberError:
             return math.nan
     else:
         return math.nan
@@ -296,8 +309,18 @@ def _as_number(value) -> float:
 def _not_a_number(value) -> str:
     if isinstance(value, bool):
         return f"{value} (a true/false value) is where a number belongs."
-    if hasattr(value, "year"):
-        return f"{value} (a date) is where a number belongs."
+    if hasattr(value, "year") or hasattr(value, "hour") or hasattr(value, "days"):
+        return f"{value} (a date or time) is where a number belongs; the cell may be formatted as a date."
+    if isinstance(value, str):
+        try:
+            parse_number_text(value)
+        except AmbiguousNumberError:
+            return (
+                f"'{value.strip()}' is ambiguous: 1,234 means one thousand two hundred and thirty-four in some "
+                "countries and one point two three four in others."
+            )
+        if value.strip().startswith("#"):
+            return f"the cell shows the error {value.strip()} (a formula that failed)."
     return f"'{value}' is not a number."
 
 
@@ -316,7 +339,73 @@ def _plain(value):
     return value.item() if isinstance(value, np.generic) else value
 
 
+# -- demand in wide form ---------------------------------------------------------------
+
+
+def is_wide_demand(raw: pd.DataFrame) -> bool:
+    """A Demand sheet with a scenario column and one column per configuration (no 'demand')."""
+    columns = [c for c in raw.columns if not c.startswith("_unnamed_")]
+    return "scenario" in columns and "configuration" not in columns and "demand" not in columns and len(columns) > 1
+
+
+def long_demand(raw: pd.DataFrame, configurations: pd.DataFrame | None, report: Report) -> pd.DataFrame:
+    """Wide demand (row: scenario, columns: configurations) as long rows, row numbers kept.
+
+    Headers match declared configurations ignoring case; a header that is none is an
+    error at its cell. Blank cells mean no demand; bad cells are reported at their
+    own column and left out.
+    """
+    declared = {} if configurations is None else {str(c).lower(): c for c in configurations["configuration"]}
+    demand_attr = schema.attributes("Demand").loc["demand"]
+    pieces = []
+    for column in raw.columns:
+        if column == "scenario" or column.startswith("_unnamed_") or column == "description":
+            continue
+        name = declared.get(column, column if not declared else None)
+        if name is None:
+            report.error(
+                "Demand",
+                1,
+                column,
+                f"'{column}' is not a configuration: in wide form each column after 'scenario' is one.",
+                f"rename it to a configuration from sheet 'Configurations'{_did_you_mean(column, declared.values())}, "
+                "or delete the column.",
+            )
+            continue
+        attr = demand_attr.copy()
+        attr["column"], attr["required"] = column, False
+        attr["default"] = math.nan
+        values = _typed(raw[column], attr, report)
+        given = values.notna()
+        pieces.append(
+            pd.DataFrame(
+                {"scenario": raw["scenario"][given], "configuration": name, "demand": values[given]},
+                index=raw.index[given],
+            )
+        )
+    if not pieces:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in ("scenario", "configuration", "demand")})
+    return pd.concat(pieces).sort_index(kind="stable").astype(object)
+
+
 # -- records across sheets ----------------------------------------------------------
+
+
+def _empty_sheets(typed: dict[str, pd.DataFrame], report: Report) -> None:
+    """Sheets left empty, as in a fresh template: a required one is an error, an optional one absent.
+
+    An empty Demand sheet stays (and is reported) unless DemandModel or History gives the demand.
+    """
+    sampled = any(s in typed and not typed[s].empty for s in ("DemandModel", "History"))
+    for sheet, spec in schema.SHEETS.iterrows():
+        if spec["layout"] != "records" or sheet not in typed or not typed[sheet].empty:
+            continue
+        if spec["required"]:
+            report.error(
+                sheet, None, None, "the sheet has no records.", f"fill in sheet '{sheet}': one record per row."
+            )
+        elif sheet != "Demand" or sampled:
+            del typed[sheet]
 
 
 def _check_keys(typed: dict[str, pd.DataFrame], report: Report) -> None:
@@ -351,8 +440,9 @@ def _check_references(typed: dict[str, pd.DataFrame], report: Report) -> None:
             continue
         declared = set(typed[target][schema.SHEETS.loc[target, "key"][0]])
         frame = typed[sheet]
-        for row in frame.index[~frame[column].isin(declared) & frame[column].notna()]:
-            value = frame.at[row, column]
+        frame[column] = _match_case(sheet, column, frame[column], declared, report)
+        unknown = ~frame[column].isin(declared) & frame[column].notna()
+        for row, value in zip(frame.index[unknown], frame[column][unknown]):
             report.error(
                 sheet,
                 row,
@@ -378,6 +468,67 @@ def _check_references(typed: dict[str, pd.DataFrame], report: Report) -> None:
                 )
 
 
+def _match_case(sheet: str, column: str, ids: pd.Series, declared: set, report: Report) -> pd.Series:
+    """Ids that differ from exactly one declared id only in case are read as that id, with a notice."""
+    folded: dict[str, object] = {}
+    for name in declared:
+        key = str(name).casefold()
+        folded[key] = None if key in folded else name  # two ids differing only in case: no guess
+    fixed = ids.copy()
+    seen: set = set()
+    for position, value in enumerate(ids):
+        if value in declared or not isinstance(value, str):
+            continue
+        match = folded.get(value.casefold())
+        if match is None:
+            continue
+        fixed.iloc[position] = match
+        if value not in seen:
+            seen.add(value)
+            report.notice(
+                sheet,
+                ids.index[position],
+                column,
+                f"'{value}' is read as '{match}' (ids differ only in upper/lower case).",
+                f"write '{match}' to silence this notice.",
+            )
+    return fixed
+
+
+def _demand_tables(typed: dict[str, pd.DataFrame], report: Report, invalid: set):
+    """Scenarios, long-form demand and the demand source: from Demand, or sampled from DemandModel/History.
+
+    Nothing is sampled while cells of the demand sheets or Settings are bad (they are reported already).
+    """
+    from .scenarios.sheets import DEMAND_SHEETS, demand_from_sheets
+
+    blocked = any(sheet in DEMAND_SHEETS for sheet, _ in invalid) or any(p.sheet == "Settings" for p in report.errors)
+    generated = None
+    if not blocked:
+        settings = {**schema.settings_defaults(), **typed.get("Settings", {})}
+        generated = demand_from_sheets(typed, settings, report)
+    source = generated[2] if generated else None
+    if "Demand" in typed:
+        return _scenarios(typed, report, invalid), typed["Demand"].reset_index(drop=True), source
+    if generated is None:
+        if not blocked and not any(p.sheet in DEMAND_SHEETS for p in report.errors):
+            report.error(
+                "Demand",
+                None,
+                None,
+                "the workbook has no sheet 'Demand', nor a 'DemandModel' or 'History' to sample demand from.",
+                "add a sheet 'Demand' with the columns 'scenario', 'configuration', 'demand' in row 1, "
+                "or a 'DemandModel' (configuration, distribution, mean, std) or 'History' (period, configuration, "
+                "demand) sheet.",
+            )
+        return (
+            pd.DataFrame(columns=["probability"]),
+            pd.DataFrame(columns=["scenario", "configuration", "demand"]),
+            None,
+        )
+    return generated
+
+
 def _scenarios(typed: dict[str, pd.DataFrame], report: Report, invalid: set) -> pd.DataFrame:
     """Scenario ids with probabilities: from Scenarios, or equal shares of those in Demand."""
     demand = typed["Demand"]
@@ -395,15 +546,6 @@ def _scenarios(typed: dict[str, pd.DataFrame], report: Report, invalid: set) -> 
             return pd.DataFrame(columns=["probability"])
         probability = pd.Series(1.0 / len(ids), index=pd.Index(ids, name="scenario"))
         return probability.to_frame("probability").assign(description="")
-    if given.empty:
-        report.error(
-            "Scenarios",
-            None,
-            None,
-            "the sheet has no scenarios.",
-            "list one scenario per row, or delete the sheet to use those in Demand.",
-        )
-        return pd.DataFrame(columns=["probability"])
     probability = given["probability"]
     if ("Scenarios", "probability") in invalid:
         pass  # its bad cells are reported already; a sum would only echo them

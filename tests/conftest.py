@@ -13,6 +13,7 @@ import pytest
 import atoopt
 
 ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def newsvendor(demand=range(10), holding=1.0, shortage=3.0, target=None, settings=None, **component) -> atoopt.Instance:
@@ -76,3 +77,18 @@ def run_cli(*args, cwd: Path | None = None) -> subprocess.CompletedProcess:
 @pytest.fixture
 def tiny_workbook(tmp_path: Path) -> Path:
     return write_workbook(tmp_path / "tiny.xlsx", tiny_sheets())
+
+
+def newsvendor_sheets(demand_rows: list[list] | None = None) -> dict[str, list[list]]:
+    """Demand 0..9 equally likely, holding 1, shortage 3: stock 6, expected cost 6 + 3 * 0.6 = 7.8."""
+    return {
+        "Components": [["component", "holding_cost"], ["part", 1]],
+        "Configurations": [["configuration", "shortage_cost"], ["kit", 3]],
+        "BOM": [["configuration", "component", "quantity"], ["kit", "part", 1]],
+        "Demand": demand_rows or [["scenario", "configuration", "demand"]] + [[f"d{k}", "kit", k] for k in range(10)],
+    }
+
+
+@pytest.fixture
+def newsvendor_book(tmp_path) -> Path:
+    return write_workbook(tmp_path / "tiny.xlsx", newsvendor_sheets())

@@ -1,6 +1,6 @@
 """One module per ``atoopt`` subcommand; each has ``add_parser(subparsers)``."""
 
-from . import scaleout, solve, template, validate
+from . import evaluate, saa, scaleout, solve, template, validate, whatif
 
 #: The subcommands in the order ``atoopt --help`` lists them.
-COMMANDS = [template, validate, solve, scaleout]
+COMMANDS = [template, validate, solve, evaluate, saa, whatif, scaleout]

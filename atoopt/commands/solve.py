@@ -6,11 +6,17 @@ import json
 import sys
 from pathlib import Path
 
+from ..errors import AtooptError, InputError
 from ..instance import load
+from ..io.conflicts import conflict_report
 from ..io.results import write_result
+from ..scenarios.reduction import reduce_instance
 from ..solution import Solution
 from ..solve import SolveOptions, solve
+from ..stats.report import describe_extras, reduction_error, value_of_information
 from . import scaleout
+from .sampling_options import count
+from .validate import add_annotate_option, write_annotated
 
 #: Exit statuses of a solve without a plan (2 is bad input, as for a usage error).
 EXIT_NO_PLAN = {"infeasible": 3, "unbounded": 4, "time_limit": 5, "error": 5}
@@ -31,7 +37,14 @@ def add_parser(subparsers):
         help="HiGHS algorithm (default: choose)",
     )
     parser.add_argument("--no-write", action="store_true", help="do not write the result workbook")
+    parser.add_argument(
+        "--value-of-information", action="store_true", help="also compute EV, EEV, VSS, wait-and-see and EVPI"
+    )
+    parser.add_argument(
+        "--reduce-to", type=count(), metavar="K", help="first reduce the scenarios to K (fast forward selection)"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="show the solver log")
+    add_annotate_option(parser)
     scaleout.add_engine_arguments(parser)
     parser.set_defaults(run=run)
     return parser
@@ -40,25 +53,42 @@ def add_parser(subparsers):
 def run(args) -> int:
     if args.engine == "mpisppy":
         return scaleout.run(args)
-    instance = load(args.path)
+    try:
+        instance = load(args.path)
+    except InputError as exc:
+        if any(p.sheet for p in exc.report.problems):
+            write_annotated(args, exc.report)
+        raise
     if not args.json:
         for line in instance.report.lines():
             print(line, file=sys.stderr)
     options = SolveOptions(
         time_limit=args.time_limit, mip_gap=args.mip_gap, threads=args.threads, method=args.method, verbose=args.verbose
     )
+    full = instance
+    if args.reduce_to:
+        instance, reduction = reduce_instance(instance, args.reduce_to)
     solution = solve(instance, options)
+    extras = {}
+    if solution.has_plan and args.reduce_to:
+        extras["scenario_reduction"] = reduction_error(full, reduction, solution)
+    if args.value_of_information:
+        extras["value_of_information"] = value_of_information(instance, options.for_highs(instance)).summary()
     output = None
     if solution.has_plan and not args.no_write:
         output = args.output or default_output(args.path)
-        write_result(solution, output, instance.name)
+        if Path(output).resolve() == Path(args.path).resolve():
+            raise AtooptError(f"the result would overwrite the input '{args.path}'; name another file with -o.")
+        write_result(solution, output, instance.name, instance=instance, source=args.path)
     if args.json:
-        print(json.dumps(solution.summary(), indent=2))
+        print(json.dumps({**solution.summary(), **extras}, indent=2))
     else:
-        print(describe(solution, instance.name, output))
+        print("\n".join([describe(solution, instance.name, output), *describe_extras(extras)]))
     if solution.has_plan:
         return 0
     print(f"no plan: {solution.message}", file=sys.stderr)
+    if solution.conflicts and args.annotate is not None:
+        write_annotated(args, conflict_report(args.path, solution.conflicts))
     return EXIT_NO_PLAN.get(solution.status, 5)
 
 

@@ -16,18 +16,20 @@ def read_csv_folder(folder: Path) -> dict[str, pd.DataFrame]:
     File names match sheet names case-insensitively (``bom.csv`` is the BOM sheet);
     every cell is read as text and typed by validation.
     """
-    tables = {}
-    for path in sorted(folder.glob("*.csv")):
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.reader(handle))
-        header = [_header(v, k) for k, v in enumerate(rows[0])] if rows else []
-        records, numbers = [], []
-        for number, values in enumerate(rows[1:], start=2):
-            if all(_blank(v) for v in values):
-                continue
-            values = [v if v.strip() else None for v in values]
-            values += [None] * (len(header) - len(values))
-            records.append(values[: len(header)])
-            numbers.append(number)
-        tables[path.stem] = frame_from_records(header, records, numbers)
-    return tables
+    return {path.stem: read_csv_file(path) for path in sorted(folder.glob("*.csv"))}
+
+
+def read_csv_file(path: Path) -> pd.DataFrame:
+    """One CSV file as a raw table: cells as text, line numbers as index."""
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle))
+    header = [_header(v, k) for k, v in enumerate(rows[0])] if rows else []
+    records, numbers = [], []
+    for number, values in enumerate(rows[1:], start=2):
+        if all(_blank(v) for v in values):
+            continue
+        values = [v if v.strip() else None for v in values]
+        values += [None] * (len(header) - len(values))
+        records.append(values[: len(header)])
+        numbers.append(number)
+    return frame_from_records(header, records, numbers)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..instance import Instance
 from ..solution import Solution
 
 
@@ -64,8 +65,22 @@ def result_sheets(solution: Solution, name: str = "") -> dict[str, pd.DataFrame]
     return sheets
 
 
-def write_result(solution: Solution, path: str | Path, name: str = "") -> Path:
-    """Write the result workbook atomically; returns its path."""
+def write_result(
+    solution: Solution,
+    path: str | Path,
+    name: str = "",
+    instance: Instance | None = None,
+    source: str | Path | None = None,
+) -> Path:
+    """Write the result workbook atomically; returns its path.
+
+    With the ``instance`` (and a plan) it is the manager-ready workbook of
+    :mod:`atoopt.io.result_book`; without, plain sheets of the Solution.
+    """
+    if instance is not None and solution.has_plan:
+        from .result_book import write_result_workbook
+
+        return write_result_workbook(solution, instance, path, source)
     sheets = result_sheets(solution, name)
 
     def write(temp: Path) -> None:
@@ -79,12 +94,12 @@ def write_result(solution: Solution, path: str | Path, name: str = "") -> Path:
 
 
 def keep_as_text(worksheet, frame: pd.DataFrame) -> None:
-    """Text starting with '=' is written as text, never as a formula Excel would run."""
+    """Text starting with =, +, - or @ is written as text, never as a formula Excel would run."""
     for col, column in enumerate(frame.columns, start=1):
         values = frame[column]
         if values.dtype.kind not in "OUT" and not pd.api.types.is_string_dtype(values):
             continue
-        for row in values.index[values.map(lambda v: isinstance(v, str) and v.startswith("="))]:
+        for row in values.index[values.map(lambda v: isinstance(v, str) and v.startswith(("=", "+", "-", "@")))]:
             cell = worksheet.cell(row=frame.index.get_loc(row) + 2, column=col)
             cell.value = values[row]
             cell.data_type = "s"
