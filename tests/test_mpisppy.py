@@ -7,6 +7,7 @@ the one-scenario models need only the core.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -138,6 +139,20 @@ CASES = {
         12, 15, 20, per_configuration=4, seed=5, prices=True, features=("on_hand", "bounds", "resources", "salvage")
     ),
 }
+
+
+@needs_mpisppy
+def test_extensive_form_with_cvar_keeps_the_value_at_risk_first_stage():
+    """With a CVaR weight, eta is nonanticipative, so the scenario-wise objective is atoopt's risk-averse one."""
+    from atoopt.scaleout import MpisppyOptions, solve_mpisppy
+
+    instance = random_instance(6, 8, 15, seed=4, prices=True)
+    instance = dataclasses.replace(instance, settings={**instance.settings, "cvar_weight": 0.5, "cvar_level": 0.9})
+    reference = solve(instance)
+    solution = solve_mpisppy(instance, MpisppyOptions(algorithm="ef"))
+    assert solution.solver["objective"] == pytest.approx(reference.solver["solver_objective"], rel=1e-6)
+    assert solution.expected_total_cost == pytest.approx(reference.expected_total_cost, rel=1e-6)
+    assert solution.status == "optimal"
 
 
 @needs_mpisppy

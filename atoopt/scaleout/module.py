@@ -12,8 +12,10 @@ This is that module; ``models/atoopt_mpisppy.py`` is the file to point mpi-sppy 
 
 Each scenario model is the core's :func:`~atoopt.model.build_model` on the
 instance restricted to that scenario (:class:`~atoopt.scenario_model.ScenarioModels`);
-the order quantities ``order`` q_j (and whole lots ``lots`` n_j) are the
-nonanticipative first stage with cost ``FirstStageCost``; p_s is the scenario's
+the order quantities ``order`` q_j (and whole lots ``lots`` n_j, and with a
+``cvar_weight`` the value-at-risk ``cvar_threshold`` eta, whose CVaR term
+eta + e_s / (1 - alpha) is then a per-scenario cost) are the nonanticipative
+first stage with cost ``FirstStageCost``; p_s is the scenario's
 ``_mpisppy_probability``. Each process reads its instance once (a module-level
 cache keyed by the ``--instance`` string).
 """
@@ -124,6 +126,8 @@ def scenario_creator(
         models = scenario_models(source, drop_fill_rate_targets)
     model = models(scenario_name)
     first_stage = [model.order] + ([model.lots] if len(model.LotComponents) else [])
+    if hasattr(model, "cvar_threshold"):  # CVaR: eta is decided before demand, one for all scenarios
+        first_stage.append(model.cvar_threshold)
     sputils.attach_root_node(model, model.FirstStageCost, first_stage)
     names = models.names if num_scens is None else models.names[:num_scens]
     model._mpisppy_probability = models.probability[scenario_name] / sum(models.probability[s] for s in names)

@@ -1,7 +1,8 @@
 """A first-stage plan from mpi-sppy back to the usual :class:`~atoopt.solution.Solution`.
 
 mpi-sppy returns the stock x_j. With it fixed, the second stage separates by
-scenario; the core's matrix path (:func:`~atoopt.matrix.build_matrix`, the
+scenario; the core's matrix path (:func:`~atoopt.matrix.build_matrix` on the
+second stage's rules, :func:`~atoopt.stats.evaluate.recourse_only`, with the
 order q_j bounded to exactly x_j - on_hand_j) solves every scenario's assembly
 in one HiGHS run, and :meth:`Solution.from_plan` builds the tables from stock,
 assembly and availability duals as for any other solve. Its expected total cost
@@ -10,8 +11,6 @@ is the plan's true cost on the instance's scenarios: an upper bound on the optim
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 
 from ..errors import AtooptError
@@ -19,26 +18,22 @@ from ..highs import HighsOptions, run_highs
 from ..instance import Instance
 from ..matrix import build_matrix
 from ..solution import Solution
-
-
-def fixed_stock_instance(instance: Instance, stock: np.ndarray) -> Instance:
-    """The instance with the stock fixed at ``stock`` (min_stock = max_stock = x_j, no lots)."""
-    x = np.maximum(np.asarray(stock, dtype=float), instance.arrays.on_hand)
-    components = instance.components.assign(min_stock=x, max_stock=x, lot_size=np.nan)
-    settings = {**instance.settings, "integer_stock": False}
-    return dataclasses.replace(instance, components=components, settings=settings)
+from ..stats.evaluate import recourse_only
 
 
 def evaluate_plan(instance: Instance, stock: np.ndarray, solver: dict | None = None, rel_gap: float = 0.0) -> Solution:
     """The Solution of the plan x = ``stock`` on every scenario of ``instance``.
 
     ``solver`` (the engine's report, with ``inner_bound`` and ``outer_bound`` when
-    known) is completed with the gap of this plan's cost to the lower bound; the
+    known) is completed with the gap between the two (or this plan's cost and the lower bound); the
     status is ``optimal`` within ``rel_gap`` of the lower bound, ``gap_limit`` else.
     """
-    fixed = fixed_stock_instance(instance, stock)
+    fixed = recourse_only(instance)  # the second stage's rules; the stock is fixed below
     model = build_matrix(fixed)
-    result = run_highs(model.lp, HighsOptions(mip_gap=0.0))
+    order = np.maximum(np.asarray(stock, dtype=float), instance.arrays.on_hand) - instance.arrays.on_hand
+    model.lp.col_lower[: model.n_order] = order
+    model.lp.col_upper[: model.n_order] = order
+    result = run_highs(model.lp, HighsOptions())
     if not result.has_plan:
         raise AtooptError(
             f"the stock plan from mpi-sppy cannot be carried out in every scenario ({result.status}: "
@@ -48,7 +43,8 @@ def evaluate_plan(instance: Instance, stock: np.ndarray, solver: dict | None = N
     solver = dict(solver or {})
     cost = float(result.objective)
     lower = solver.get("outer_bound")
-    gap = (cost - lower) / max(abs(cost), 1e-10) if lower is not None else float("nan")
+    upper = solver.get("inner_bound", cost)  # the engine's objective: with CVaR, more than the expected cost
+    gap = (upper - lower) / max(abs(upper), 1e-10) if lower is not None else float("nan")
     solver.update(plan_cost=cost, gap=gap, evaluation_time=result.run_time)
     within = np.isfinite(gap) and gap <= rel_gap + 1e-9
     status = "optimal" if within else "gap_limit"
