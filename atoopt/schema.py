@@ -101,6 +101,13 @@ _SHEETS = [
         ("period", "configuration"),
         "Past demand per period and configuration; the periods become scenarios (or are fitted and sampled).",
     ),
+    (
+        "WhatIf",
+        False,
+        "study",
+        ("case", "parameter", "item", "change"),
+        "What-if cases for 'atoopt whatif': one change per row; rows with the same case name form one case.",
+    ),
 ]
 
 _ATTRIBUTES = [
@@ -551,6 +558,48 @@ _ATTRIBUTES = [
     ),
 ]
 
+_ATTRIBUTES += [
+    ("WhatIf", "case", "text", "", NONE, NONE, NONE, True, "", "Name of the what-if case the change belongs to."),
+    (
+        "WhatIf",
+        "parameter",
+        "choice",
+        "",
+        NONE,
+        NONE,
+        NONE,
+        True,
+        "",
+        "What to change: demand, a Components or Configurations column, capacity, a setting, or component.",
+    ),
+    (
+        "WhatIf",
+        "item",
+        "text",
+        "",
+        NONE,
+        NONE,
+        NONE,
+        False,
+        "",
+        "The component, configuration or resource changed (blank: all of them).",
+    ),
+    ("WhatIf", "change", "choice", "", NONE, NONE, NONE, True, "", "How: set, scale (multiply), add, or remove."),
+    (
+        "WhatIf",
+        "value",
+        "number",
+        "",
+        NONE,
+        NONE,
+        NONE,
+        False,
+        "",
+        "The new value, factor or amount (blank for remove).",
+    ),
+    ("WhatIf", "description", "text", "", "", NONE, NONE, False, "", "Free text, ignored by the solver."),
+]
+
 #: Strictly positive attributes (a zero would make no sense).
 POSITIVE = {("BOM", "quantity"), ("Components", "lot_size")}
 
@@ -563,6 +612,31 @@ CHOICES = {
     ("Settings", "history_use"): ("periods", "fit"),
     ("Settings", "history_distribution"): DISTRIBUTIONS,
 }
+
+#: What a WhatIf row may change: per-item columns, demand, capacity, numeric settings, a whole component.
+WHATIF_PARAMETERS = (
+    "demand",
+    "unit_cost",
+    "holding_cost",
+    "salvage_value",
+    "on_hand",
+    "min_stock",
+    "max_stock",
+    "lot_size",
+    "storage_space",
+    "price",
+    "assembly_cost",
+    "shortage_cost",
+    "fill_rate_target",
+    "capacity",
+    "budget",
+    "storage_capacity",
+    "time_limit",
+    "mip_gap",
+    "component",
+)
+CHOICES[("WhatIf", "parameter")] = WHATIF_PARAMETERS
+CHOICES[("WhatIf", "change")] = ("set", "scale", "add", "remove")
 
 SHEETS = pd.DataFrame(_SHEETS, columns=["sheet", "required", "layout", "key", "description"]).set_index(
     "sheet", drop=False

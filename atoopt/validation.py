@@ -113,6 +113,11 @@ def _match_sheets(tables: Mapping[str, pd.DataFrame], report: Report) -> dict[st
     return matched
 
 
+def typed_records(sheet: str, raw: pd.DataFrame, report: Report) -> pd.DataFrame:
+    """One record sheet typed by the schema (defaults filled, bad cells reported), for other readers."""
+    return _records(sheet, raw, report, set())
+
+
 def _records(sheet: str, raw: pd.DataFrame, report: Report, invalid: set) -> pd.DataFrame:
     """Typed columns of one record sheet, defaults filled; index stays the row number."""
     spec = schema.attributes(sheet)

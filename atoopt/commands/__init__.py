@@ -1,6 +1,6 @@
 """One module per ``atoopt`` subcommand; each has ``add_parser(subparsers)``."""
 
-from . import bench, evaluate, saa, solve, template, validate
+from . import bench, evaluate, saa, scaleout, solve, template, validate, whatif
 
 #: The subcommands in the order ``atoopt --help`` lists them.
-COMMANDS = [template, validate, solve, evaluate, saa, bench]
+COMMANDS = [template, validate, solve, evaluate, saa, whatif, scaleout, bench]

@@ -17,6 +17,7 @@ from ..scenarios.reduction import reduce_instance
 from ..solution import Solution
 from ..solve import SolveOptions, solve
 from ..stats.report import describe_extras, reduction_error, value_of_information
+from . import scaleout
 from .sampling_options import count
 from .validate import add_annotate_option, write_annotated
 
@@ -56,11 +57,14 @@ def add_parser(subparsers):
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="show the solver log")
     add_annotate_option(parser)
+    scaleout.add_engine_arguments(parser)
     parser.set_defaults(run=run)
     return parser
 
 
 def run(args) -> int:
+    if args.engine == "mpisppy":
+        return scaleout.run(args)
     try:
         instance = load(args.path)
     except InputError as exc:

@@ -7,8 +7,11 @@ import sys
 from pathlib import Path
 
 from ..errors import AtooptError, InputError, Report
-from ..instance import load
+from ..instance import from_tables
+from ..io import read_tables
 from ..io.annotate import annotate, default_annotated_path
+from ..studies.definition import study_from_tables
+from ..studies.overrides import check_study
 
 
 def add_parser(subparsers):
@@ -45,7 +48,9 @@ def write_annotated(args, report: Report) -> None:
 
 def run(args) -> int:
     try:
-        instance = load(args.path)
+        tables, source = read_tables(args.path)
+        instance = from_tables(tables, source, Path(args.path).stem)
+        check_study(study_from_tables(tables, source), instance)  # the WhatIf sheet's ids, if there is one
     except InputError as exc:  # every problem on stderr, exit 2 (see cli.main)
         if any(p.sheet for p in exc.report.problems):
             write_annotated(args, exc.report)
