@@ -86,7 +86,9 @@ def solve_case(instance: Instance, case: Case, settings: CaseSettings, persisten
     how, iterations = "cold", None
     try:
         changed, notes = apply_case(instance, case)
-        options = SolveOptions(time_limit=settings.time_limit, mip_gap=settings.mip_gap, threads=settings.threads)
+        options = SolveOptions(  # HiGHS' own choice (simplex here), as the warm solves: like compared with like
+            time_limit=settings.time_limit, mip_gap=settings.mip_gap, threads=settings.threads, method="choose"
+        )
         highs_options = options.for_highs(changed)
         model = build_matrix(changed)
         if persistent is not None:
