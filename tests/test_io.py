@@ -102,3 +102,13 @@ def test_reading_never_changes_the_input(tiny_workbook):
     before = hashlib.sha256(tiny_workbook.read_bytes()).hexdigest()
     atoopt.solve(atoopt.load(tiny_workbook))
     assert hashlib.sha256(tiny_workbook.read_bytes()).hexdigest() == before
+
+
+def test_results_get_the_permissions_of_a_plainly_created_file(tmp_path):
+    import os
+    import stat
+
+    written = write_atomic(tmp_path / "r.txt", lambda temp: temp.write_text("plan"))
+    plain = tmp_path / "plain.txt"
+    plain.write_text("plan")
+    assert stat.S_IMODE(os.stat(written).st_mode) == stat.S_IMODE(os.stat(plain).st_mode)

@@ -26,6 +26,9 @@ def atomic_path(target: str | Path):
     os.close(handle)
     try:
         yield Path(temp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)  # the permissions a plainly created file gets, not mkstemp's 0600
         os.replace(temp, target)
     finally:
         if os.path.exists(temp):
